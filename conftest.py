@@ -1,0 +1,81 @@
+"""Persona fixtures shared by every app's tests: the department as a small org chart.
+
+Region «Центр» has team A (senior `senior_a`, managers `manager_a`, `manager_a2`) and team B (senior
+`senior_b`, manager `manager_b`); plus the head of sales and one person of each other department.
+"""
+
+import pytest
+
+from crm.core.roles import Role
+from crm.org.factories import RegionFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(name="Центр", code="C")
+
+
+@pytest.fixture
+def team_a(region):
+    return TeamFactory(name="Команда А", region=region)
+
+
+@pytest.fixture
+def team_b(region):
+    return TeamFactory(name="Команда Б", region=region)
+
+
+@pytest.fixture
+def head(db):
+    return UserFactory(username="head", role=Role.HEAD_OF_SALES, last_name="Начальников")
+
+
+@pytest.fixture
+def senior_a(team_a):
+    user = UserFactory(username="senior_a", role=Role.SENIOR_MANAGER, team=team_a, last_name="Старшова")
+    team_a.lead = user
+    team_a.save()
+    return user
+
+
+@pytest.fixture
+def senior_b(team_b):
+    user = UserFactory(username="senior_b", role=Role.SENIOR_MANAGER, team=team_b, last_name="Старшов")
+    team_b.lead = user
+    team_b.save()
+    return user
+
+
+@pytest.fixture
+def manager_a(team_a, senior_a):
+    return UserFactory(username="manager_a", role=Role.MANAGER, team=team_a, last_name="Алексеев")
+
+
+@pytest.fixture
+def manager_a2(team_a, senior_a):
+    return UserFactory(username="manager_a2", role=Role.MANAGER, team=team_a, last_name="Андреев")
+
+
+@pytest.fixture
+def manager_b(team_b, senior_b):
+    return UserFactory(username="manager_b", role=Role.MANAGER, team=team_b, last_name="Борисов")
+
+
+@pytest.fixture
+def underwriter(db):
+    return UserFactory(username="underwriter", role=Role.UNDERWRITER, last_name="Рисков")
+
+
+@pytest.fixture
+def marketing(db):
+    return UserFactory(username="marketing", role=Role.MARKETING, last_name="Маркетова")
+
+
+@pytest.fixture
+def service_desk(db):
+    return UserFactory(username="service", role=Role.SERVICE_DESK, last_name="Сервисова")
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin1", role=Role.ADMINISTRATOR, last_name="Админов")

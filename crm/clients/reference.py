@@ -1,0 +1,35 @@
+"""Reference data: industries (ОКВЭД sections and finer industries) and lead sources."""
+
+# (code, name, ОКВЭД section, parent code or None)
+INDUSTRIES = [
+    ("agriculture", "Сельское хозяйство", "A", None),
+    ("mining", "Добыча полезных ископаемых", "B", None),
+    ("manufacturing", "Обрабатывающие производства", "C", None),
+    ("food_production", "Пищевое производство", "C", "manufacturing"),
+    ("energy", "Энергетика", "D", None),
+    ("utilities", "Водоснабжение и утилизация отходов", "E", None),
+    ("construction", "Строительство", "F", None),
+    ("trade", "Торговля", "G", None),
+    ("retail", "Розничная торговля", "G", "trade"),
+    ("transport", "Транспорт и хранение", "H", None),
+    ("logistics", "Логистика и грузоперевозки", "H", "transport"),
+    ("taxi", "Таксопарки", "H", "transport"),
+    ("hospitality", "Гостиницы и общепит", "I", None),
+    ("it", "Информационные технологии", "J", None),
+    ("finance", "Финансы", "K", None),
+    ("real_estate", "Операции с недвижимостью", "L", None),
+    ("professional_services", "Профессиональные услуги", "M", None),
+    ("healthcare", "Здравоохранение", "Q", None),
+    ("education", "Образование", "P", None),
+]
+
+LEAD_SOURCES = [
+    ("website", "Сайт"),
+    ("agent", "Агент"),
+    ("broker", "Брокер"),
+    ("referral", "Рекомендация"),
+    ("tender", "Тендер"),
+    ("cold_call", "Холодный звонок"),
+    ("exhibition", "Выставка"),
+    ("campaign", "Кампания"),
+]

@@ -1,0 +1,42 @@
+"""Menu entries per role. Apps register their entries here at start-up (one explicit line each)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    roles: frozenset[str]
+    position: int
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    is_active: bool
+
+
+_entries: list[NavEntry] = []
+
+
+def register(url_name: str, label: str, roles: set[str] | frozenset[str], position: int) -> None:
+    if all(entry.url_name != url_name for entry in _entries):
+        _entries.append(NavEntry(url_name, label, frozenset(roles), position))
+
+
+def menu_for(user: Any, current_path: str) -> list[NavItem]:
+    items = []
+    for entry in sorted(_entries, key=lambda e: e.position):
+        if user.role not in entry.roles and not user.is_superuser:
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append(NavItem(url, entry.label, current_path.startswith(url) and url != "/"))
+    return items

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServiceConfig(AppConfig):
+    name = "crm.service"
+    label = "service"
+    verbose_name = "Сервис"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class UnderwritingConfig(AppConfig):
+    name = "crm.underwriting"
+    label = "underwriting"
+    verbose_name = "Андеррайтинг"
