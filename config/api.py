@@ -1,5 +1,9 @@
-"""The REST API's routes: each app contributes its own router entries."""
+"""The REST API's routes: each app contributes its own `urlpatterns` in its api.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("crm.clients.api")),
+    path("", include("crm.pipeline.api")),
+    path("", include("crm.planning.api")),
+]

@@ -1,0 +1,3 @@
+"""REST API of this app (routes included from config/api.py)."""
+
+urlpatterns: list = []
