@@ -5,3 +5,9 @@ class AuditConfig(AppConfig):
     name = "crm.audit"
     label = "audit"
     verbose_name = "Журнал аудита"
+
+    def ready(self) -> None:
+        from crm.audit.access import JOURNAL_ROLES
+        from crm.core.navigation import register
+
+        register("audit:journal", "Журнал аудита", JOURNAL_ROLES, position=90)

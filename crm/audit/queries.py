@@ -31,3 +31,19 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainBreak]]:
 def events_for(subject_type: str, subject_id: object) -> QuerySet[AuditEvent]:
     """The history of one record, newest first."""
     return AuditEvent.objects.filter(subject_type=subject_type, subject_id=str(subject_id)).select_related("actor")
+
+
+def journal(*, action: str = "", actor: str = "", subject_type: str = "") -> QuerySet[AuditEvent]:
+    """The whole journal, newest first, narrowed by action prefix, actor login and subject type."""
+    events = AuditEvent.objects.all()
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_label=actor)
+    if subject_type:
+        events = events.filter(subject_type=subject_type)
+    return events.order_by("-id")
+
+
+def subject_types() -> list[str]:
+    return list(AuditEvent.objects.order_by("subject_type").values_list("subject_type", flat=True).distinct())
