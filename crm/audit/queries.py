@@ -21,7 +21,9 @@ def verify_chain(batch_size: int = 5000) -> tuple[int, list[ChainBreak]]:
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
         checked += 1
         if event.prev_hash != expected_prev:
-            breaks.append(ChainBreak(event.pk, "prev_hash does not match the previous event (row removed or reordered)"))
+            breaks.append(
+                ChainBreak(event.pk, "prev_hash does not match the previous event (row removed or reordered)")
+            )
         if event.compute_hash() != event.hash:
             breaks.append(ChainBreak(event.pk, "content does not match its hash (row edited)"))
         expected_prev = event.hash

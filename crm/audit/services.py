@@ -29,9 +29,7 @@ def subject_type_of(subject: Model) -> str:
     return subject._meta.label_lower
 
 
-def record_event(
-    *, actor: Any, action: str, subject: Model, changes: dict[str, Any] | None = None
-) -> AuditEvent:
+def record_event(*, actor: Any, action: str, subject: Model, changes: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event to the journal; must run inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must be called inside transaction.atomic()")

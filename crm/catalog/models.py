@@ -26,7 +26,11 @@ class Risk(models.Model):
     code = models.SlugField(_("код"), max_length=48, unique=True)
     name = models.CharField(_("название"), max_length=160, unique=True)
     product_line = models.ForeignKey(
-        ProductLine, verbose_name=_("вид страхования"), null=True, blank=True, on_delete=models.SET_NULL,
+        ProductLine,
+        verbose_name=_("вид страхования"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="risks",
     )
 
@@ -49,7 +53,9 @@ class Product(models.Model):
     is_pilot = models.BooleanField(_("пилотный"), default=False)
     launched_on = models.DateField(_("дата запуска"))
     is_active = models.BooleanField(_("продаётся"), default=True)
-    covered_risks = models.ManyToManyField(Risk, verbose_name=_("покрываемые риски"), blank=True, related_name="products")
+    covered_risks = models.ManyToManyField(
+        Risk, verbose_name=_("покрываемые риски"), blank=True, related_name="products"
+    )
     base_commission_rate = models.DecimalField(_("базовая комиссия"), max_digits=5, decimal_places=4, default=0)
 
     class Meta:

@@ -103,7 +103,11 @@ class Client(models.Model):
         Industry, verbose_name=_("отрасль"), null=True, blank=True, on_delete=models.PROTECT, related_name="clients"
     )
     turnover_amount = models.DecimalField(
-        _("годовой оборот, ₽"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("годовой оборот, ₽"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     headcount = models.PositiveIntegerField(_("численность сотрудников"), null=True, blank=True)
@@ -136,13 +140,13 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
-    @property
-    def is_sole_proprietor(self) -> bool:
-        return len(self.inn) == 12
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.segment = segment_for_turnover(self.turnover_amount)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_sole_proprietor(self) -> bool:
+        return len(self.inn) == 12
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -60,7 +60,8 @@ def validate_inn(value: str) -> None:
     if len(value) not in (10, 12):
         raise ValidationError(
             _("ИНН должен содержать 10 цифр (организация) или 12 цифр (ИП), введено %(n)s."),
-            code="inn_length", params={"n": len(value)},
+            code="inn_length",
+            params={"n": len(value)},
         )
     if not is_valid_inn(value):
         raise ValidationError(_("Неверная контрольная сумма ИНН — проверьте цифры."), code="inn_checksum")

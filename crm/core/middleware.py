@@ -50,7 +50,9 @@ class NotFoundMiddleware:
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Pages need a login; the API answers 401/403 as JSON through DRF instead of redirecting."""
 
-    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any) -> Any:
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> Any:
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

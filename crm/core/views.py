@@ -3,10 +3,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from crm.core.http import AuthenticatedRequest
 
-def home(request: HttpRequest) -> HttpResponse:
+
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role lands on its main screen."""
-    return redirect("deals:board" if request.user.role in {"head_of_sales", "senior_manager", "manager"} else "clients:list")
+    return redirect(
+        "deals:board" if request.user.role in {"head_of_sales", "senior_manager", "manager"} else "clients:list"
+    )
 
 
 @login_not_required

@@ -36,8 +36,12 @@ class ClaimStatus(models.TextChoices):
 class Claim(models.Model):
     """A loss reported under a contract: incurred = paid + outstanding reserve, as finance reports it."""
 
-    contract = models.ForeignKey("policies.Contract", verbose_name=_("договор"), on_delete=models.PROTECT, related_name="claims")
-    client = models.ForeignKey("clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="claims")
+    contract = models.ForeignKey(
+        "policies.Contract", verbose_name=_("договор"), on_delete=models.PROTECT, related_name="claims"
+    )
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="claims"
+    )
     loss_on = models.DateField(_("дата убытка"))
     reported_on = models.DateField(_("дата заявления"))
     paid_on = models.DateField(_("дата выплаты"), null=True, blank=True)

@@ -33,7 +33,11 @@ class Team(models.Model):
     name = models.CharField(_("название"), max_length=120)
     region = models.ForeignKey(Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="teams")
     lead = models.ForeignKey(
-        "org.User", verbose_name=_("руководитель"), null=True, blank=True, on_delete=models.SET_NULL,
+        "org.User",
+        verbose_name=_("руководитель"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_teams",
     )
 
@@ -61,7 +65,12 @@ class User(AbstractUser):
     patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
     phone = models.CharField(_("телефон"), max_length=32, blank=True)
     discount_limit_rate = models.DecimalField(
-        _("личный лимит скидки"), max_digits=5, decimal_places=4, null=True, blank=True, validators=RATE_VALIDATORS,
+        _("личный лимит скидки"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=RATE_VALIDATORS,
         help_text=_("Доля, например 0,15 = 15 %. Пусто — действует лимит роли."),
     )
 

@@ -44,11 +44,19 @@ class Lead(models.Model):
         Campaign, verbose_name=_("кампания"), null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
     )
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("менеджер"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("менеджер"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="leads",
     )
     client = models.ForeignKey(
-        "clients.Client", verbose_name=_("клиент"), null=True, blank=True, on_delete=models.SET_NULL,
+        "clients.Client",
+        verbose_name=_("клиент"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="leads",
     )
     created_at = models.DateTimeField(_("создан"), db_index=True)
@@ -118,8 +126,12 @@ class Deal(models.Model):
     `probability` is the manager's own estimate; when empty the stage's default applies.
     """
 
-    client = models.ForeignKey("clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="deals")
-    product = models.ForeignKey("catalog.Product", verbose_name=_("продукт"), on_delete=models.PROTECT, related_name="deals")
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="deals"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("продукт"), on_delete=models.PROTECT, related_name="deals"
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("менеджер"), on_delete=models.PROTECT, related_name="deals"
     )
@@ -128,7 +140,9 @@ class Deal(models.Model):
     probability = models.DecimalField(
         _("вероятность"), max_digits=5, decimal_places=4, null=True, blank=True, validators=RATE_VALIDATORS
     )
-    amount = models.DecimalField(_("сумма премии, ₽"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
+    amount = models.DecimalField(
+        _("сумма премии, ₽"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
     expected_close_on = models.DateField(_("ожидаемая дата закрытия"), null=True, blank=True)
     status = models.CharField(_("статус"), max_length=8, choices=DealStatus.choices, default=DealStatus.OPEN)
     kind = models.CharField(_("тип продажи"), max_length=12, choices=DealKind.choices, default=DealKind.NEW)
@@ -144,9 +158,15 @@ class Deal(models.Model):
     granted_discount_rate = models.DecimalField(
         _("предоставленная скидка"), max_digits=5, decimal_places=4, null=True, blank=True, validators=RATE_VALIDATORS
     )
-    lead = models.ForeignKey(Lead, verbose_name=_("лид"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("лид"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"
+    )
     lead_source = models.ForeignKey(
-        "clients.LeadSource", verbose_name=_("источник"), null=True, blank=True, on_delete=models.PROTECT,
+        "clients.LeadSource",
+        verbose_name=_("источник"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="deals",
     )
     created_at = models.DateTimeField(_("создана"))

@@ -23,14 +23,26 @@ class SalesPlan(models.Model):
 
     month = models.DateField(_("месяц"), help_text=_("Первое число месяца"))
     scope = models.CharField(_("уровень"), max_length=8, choices=PlanScope.choices)
-    region = models.ForeignKey("org.Region", verbose_name=_("регион"), null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
-    team = models.ForeignKey("org.Team", verbose_name=_("команда"), null=True, blank=True, on_delete=models.CASCADE, related_name="plans")
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("регион"), null=True, blank=True, on_delete=models.CASCADE, related_name="plans"
+    )
+    team = models.ForeignKey(
+        "org.Team", verbose_name=_("команда"), null=True, blank=True, on_delete=models.CASCADE, related_name="plans"
+    )
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("менеджер"), null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("менеджер"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="plans",
     )
     product_line = models.ForeignKey(
-        "catalog.ProductLine", verbose_name=_("вид страхования"), null=True, blank=True, on_delete=models.CASCADE,
+        "catalog.ProductLine",
+        verbose_name=_("вид страхования"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="plans",
     )
     scope_key = models.CharField(max_length=32, editable=False)
@@ -56,7 +68,8 @@ class SalesPlan(models.Model):
                 fields=["month", "scope_key"], condition=Q(product_line__isnull=True), name="plan_unique_total"
             ),
             models.UniqueConstraint(
-                fields=["month", "scope_key", "product_line"], condition=Q(product_line__isnull=False),
+                fields=["month", "scope_key", "product_line"],
+                condition=Q(product_line__isnull=False),
                 name="plan_unique_per_line",
             ),
         ]

@@ -39,10 +39,19 @@ class Contract(models.Model):
     """
 
     number = models.CharField(_("номер"), max_length=40, unique=True)
-    client = models.ForeignKey("clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="contracts")
-    product = models.ForeignKey("catalog.Product", verbose_name=_("продукт"), on_delete=models.PROTECT, related_name="contracts")
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name=_("продукт"), on_delete=models.PROTECT, related_name="contracts"
+    )
     deal = models.ForeignKey(
-        "pipeline.Deal", verbose_name=_("сделка"), null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
+        "pipeline.Deal",
+        verbose_name=_("сделка"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contracts",
     )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("менеджер"), on_delete=models.PROTECT, related_name="contracts"
@@ -58,9 +67,15 @@ class Contract(models.Model):
     )
     discount_rate = models.DecimalField(_("скидка"), max_digits=5, decimal_places=4, default=0)
     special_terms = models.TextField(_("особые условия"), blank=True)
-    status = models.CharField(_("статус"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.IN_FORCE)
+    status = models.CharField(
+        _("статус"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.IN_FORCE
+    )
     renewal_of = models.OneToOneField(
-        "self", verbose_name=_("пролонгация договора"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("пролонгация договора"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="renewed_by",
     )
     terminated_on = models.DateField(_("дата расторжения"), null=True, blank=True)
@@ -85,7 +100,8 @@ class Contract(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contract_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(terminated_on__isnull=True) | Q(status="terminated"), name="contract_termination_date_only_when_terminated"
+                condition=Q(terminated_on__isnull=True) | Q(status="terminated"),
+                name="contract_termination_date_only_when_terminated",
             ),
         ]
 

@@ -24,13 +24,23 @@ class ComplaintStatus(models.TextChoices):
 class Complaint(models.Model):
     """A client complaint registered by the service desk, attributed to a contract and a manager."""
 
-    client = models.ForeignKey("clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="complaints")
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="complaints"
+    )
     contract = models.ForeignKey(
-        "policies.Contract", verbose_name=_("договор"), null=True, blank=True, on_delete=models.SET_NULL,
+        "policies.Contract",
+        verbose_name=_("договор"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="complaints",
     )
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("менеджер"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("менеджер"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="complaints",
     )
     category = models.CharField(_("категория"), max_length=16, choices=ComplaintCategory.choices)
@@ -52,7 +62,9 @@ class Complaint(models.Model):
 class NpsResponse(models.Model):
     """One client's answer to «would you recommend us»: 0–10, with an optional comment."""
 
-    client = models.ForeignKey("clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="nps_responses")
+    client = models.ForeignKey(
+        "clients.Client", verbose_name=_("клиент"), on_delete=models.PROTECT, related_name="nps_responses"
+    )
     score = models.PositiveSmallIntegerField(_("оценка"), validators=[MaxValueValidator(10)])
     comment = models.TextField(_("комментарий"), blank=True)
     responded_on = models.DateField(_("дата ответа"), db_index=True)

@@ -22,9 +22,15 @@ class RefusalReason(models.TextChoices):
 class UnderwritingDecision(models.Model):
     """An underwriter's decision on a deal: accept, accept with conditions, or refuse with a reason."""
 
-    deal = models.ForeignKey("pipeline.Deal", verbose_name=_("сделка"), on_delete=models.CASCADE, related_name="underwriting_decisions")
+    deal = models.ForeignKey(
+        "pipeline.Deal", verbose_name=_("сделка"), on_delete=models.CASCADE, related_name="underwriting_decisions"
+    )
     underwriter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("андеррайтер"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("андеррайтер"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="underwriting_decisions",
     )
     outcome = models.CharField(_("решение"), max_length=12, choices=DecisionOutcome.choices)

@@ -8,7 +8,6 @@ from crm.audit import triggers
 from crm.audit.models import GENESIS_HASH, AuditEvent
 from crm.audit.queries import verify_chain
 from crm.audit.services import diff, record_event
-from crm.org.models import Region
 
 
 def _event(actor, subject, action="region.renamed", changes=None):
@@ -43,7 +42,9 @@ def test_hash_survives_the_database_round_trip_of_decimals_and_dates(head, subje
     from datetime import date
     from decimal import Decimal
 
-    event = _event(head, subject, changes={"amount": [Decimal("1.50"), Decimal("2.00")], "on": [None, date(2026, 11, 26)]})
+    event = _event(
+        head, subject, changes={"amount": [Decimal("1.50"), Decimal("2.00")], "on": [None, date(2026, 11, 26)]}
+    )
     stored = AuditEvent.objects.get(pk=event.pk)
 
     assert stored.changes == {"amount": ["1.50", "2.00"], "on": [None, "2026-11-26"]}
@@ -98,7 +99,3 @@ def test_verify_audit_reports_a_removed_row(head, subject):
 
 def test_diff_keeps_only_changed_fields():
     assert diff({"a": 1, "b": "x"}, {"a": 2, "b": "x", "c": None}) == {"a": [1, 2]}
-
-
-def test_region_fixture_is_a_real_row(subject):
-    assert Region.objects.filter(pk=subject.pk).exists()

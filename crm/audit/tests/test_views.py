@@ -7,7 +7,9 @@ from crm.audit.services import record_event
 @pytest.fixture
 def events(head, manager_a, region):
     with transaction.atomic():
-        record_event(actor=manager_a, action="client.created", subject=region, changes={"name": [None, "ООО «Ромашка»"]})
+        record_event(
+            actor=manager_a, action="client.created", subject=region, changes={"name": [None, "ООО «Ромашка»"]}
+        )
         record_event(actor=head, action="deal.moved", subject=region, changes={"stage": ["КП", "Переговоры"]})
 
 
