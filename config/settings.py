@@ -161,8 +161,11 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Django 6.1 mailers: console by default; SMTP when EMAIL_BACKEND names it (options from the environment).
-EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers: console in development, SMTP in production or when EMAIL_BACKEND names it (options from the environment).
+EMAIL_BACKEND_PATH = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
 _smtp_options = {
     "host": os.environ.get("EMAIL_HOST", "localhost"),
     "port": int(os.environ.get("EMAIL_PORT", "25")),
