@@ -161,7 +161,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Django 6.1 mailers: console in development, SMTP in production or when EMAIL_BACKEND names it (options from the environment).
+# Django 6.1 mailers: console in development, SMTP in production or when EMAIL_BACKEND names it.
 EMAIL_BACKEND_PATH = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
