@@ -1,5 +1,6 @@
 """Clients (legal entities and sole proprietors), their contacts and personal-data consents."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -83,12 +84,16 @@ class LeadSource(models.Model):
 
 class ClientQuerySet(models.QuerySet["Client"]):
     def search(self, text: str) -> "ClientQuerySet":
+        """ИНН by the digits it starts with; otherwise names containing the text in any letter case."""
         text = text.strip()
         if not text:
             return self
         if text.isdigit():
             return self.filter(inn__startswith=text)
-        return self.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        # Not icontains: SQLite's LIKE folds only ASCII letters, so «ромаш» would miss «Ромашка». Django runs
+        # SQLite's REGEXP through Python's re, which folds Cyrillic too; PostgreSQL's ~* does as well.
+        pattern = re.escape(text)
+        return self.filter(Q(name__iregex=pattern) | Q(short_name__iregex=pattern))
 
 
 class Client(models.Model):

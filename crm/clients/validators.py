@@ -28,8 +28,13 @@ def inn_check_digits(body: str) -> str:
     raise ValueError("an INN body has 9 or 10 digits")
 
 
+def _ascii_digits(value: str) -> bool:
+    """Only 0-9: str.isdigit() also accepts Arabic-Indic and superscript digits."""
+    return value.isascii() and value.isdigit()
+
+
 def is_valid_inn(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (10, 12):
+    if not _ascii_digits(value) or len(value) not in (10, 12):
         return False
     body_length = len(value) - (1 if len(value) == 10 else 2)
     return value[body_length:] == inn_check_digits(value[:body_length])
@@ -45,7 +50,7 @@ def ogrn_check_digit(body: str) -> str:
 
 
 def is_valid_ogrn(value: str) -> bool:
-    if not value.isdigit() or len(value) not in (13, 15):
+    if not _ascii_digits(value) or len(value) not in (13, 15):
         return False
     return value[-1] == ogrn_check_digit(value[:-1])
 
@@ -55,7 +60,7 @@ def is_valid_kpp(value: str) -> bool:
 
 
 def validate_inn(value: str) -> None:
-    if not value.isdigit():
+    if not _ascii_digits(value):
         raise ValidationError(_("ИНН состоит только из цифр."), code="inn_digits")
     if len(value) not in (10, 12):
         raise ValidationError(
@@ -68,7 +73,7 @@ def validate_inn(value: str) -> None:
 
 
 def validate_ogrn(value: str) -> None:
-    if not value.isdigit():
+    if not _ascii_digits(value):
         raise ValidationError(_("ОГРН состоит только из цифр."), code="ogrn_digits")
     if len(value) not in (13, 15):
         raise ValidationError(

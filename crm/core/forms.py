@@ -4,13 +4,20 @@ from typing import Any
 
 from django import forms
 
+EMPTY_CHOICE_LABEL = "—"
+
 
 class StyledFormMixin:
-    """Adds Bootstrap classes to widgets and marks fields with errors as invalid."""
+    """Adds Bootstrap classes to widgets, marks fields with errors as invalid, shows empty choices as «—».
+
+    Django 6.1's «- Select an option -» has no Russian translation yet.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = EMPTY_CHOICE_LABEL
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

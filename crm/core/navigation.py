@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
 class NavEntry:
     url_name: str
-    label: str
+    label: str | Promise
     roles: frozenset[str]
     position: int
 
@@ -17,14 +18,14 @@ class NavEntry:
 @dataclass(frozen=True)
 class NavItem:
     url: str
-    label: str
+    label: str | Promise
     is_active: bool
 
 
 _entries: list[NavEntry] = []
 
 
-def register(url_name: str, label: str, roles: set[str] | frozenset[str], position: int) -> None:
+def register(url_name: str, label: str | Promise, roles: set[str] | frozenset[str], position: int) -> None:
     if all(entry.url_name != url_name for entry in _entries):
         _entries.append(NavEntry(url_name, label, frozenset(roles), position))
 

@@ -1,16 +1,28 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from crm.core.http import AuthenticatedRequest
+from crm.core.roles import Role
+
+LANDING = {
+    Role.HEAD_OF_SALES: "deals:board",
+    Role.SENIOR_MANAGER: "deals:board",
+    Role.MANAGER: "deals:board",
+    Role.UNDERWRITER: "deals:list",
+    Role.RISK_MANAGER: "deals:list",
+    Role.SERVICE_DESK: "clients:list",
+    Role.ADMINISTRATOR: "admin:index",
+}
 
 
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """Each role lands on its main screen."""
-    return redirect(
-        "deals:board" if request.user.role in {"head_of_sales", "senior_manager", "manager"} else "clients:list"
-    )
+    """Each role lands on its main screen; roles whose screens come later see what awaits them."""
+    target = LANDING.get(request.user.role)
+    if target:
+        return redirect(target)
+    return render(request, "core/home.html")
 
 
 @login_not_required

@@ -29,3 +29,24 @@ def test_a_sane_incoming_request_id_is_kept(client):
 def test_login_page_is_russian(client, db):
     page = client.get("/login/").content.decode()
     assert "Вход в CRM" in page and 'lang="ru"' in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "landing"),
+    [
+        ("head", "/deals/board/"),
+        ("manager_a", "/deals/board/"),
+        ("underwriter", "/deals/"),
+        ("service_desk", "/clients/"),
+    ],
+)
+def test_each_role_lands_on_its_main_screen(client, request, persona, landing):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, landing)
+
+
+def test_marketing_sees_what_its_screen_will_hold(client, marketing):
+    client.force_login(marketing)
+    page = client.get("/").content.decode()
+    assert "источников лидов" in page
