@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,6 +33,7 @@ from crm.clients.forms import (
 )
 from crm.clients.models import Client
 from crm.clients.queries import client_card, client_history, client_rows
+from crm.core.htmx import render_page_or_partial
 from crm.core.http import AuthenticatedRequest
 from crm.core.listing import paginate
 
@@ -48,7 +48,7 @@ def client_list(request: AuthenticatedRequest) -> HttpResponse:
         "can_create": may_create_clients(request.user),
         **paginate(request, client_rows(request.user, form.filters())),
     }
-    return _render_region(request, "clients/client_list.html", "client-table", context)
+    return render_page_or_partial(request, "clients/client_list.html", "client-table", context)
 
 
 @require_GET
@@ -170,13 +170,3 @@ def _subform(
         return redirect(f"{reverse('clients:detail', args=[client.pk])}#{section}")
     context = {"client": client, "form": form, "title": title, "section": section}
     return render(request, "clients/client_subform.html", context)
-
-
-def _render_region(request: AuthenticatedRequest, template: str, region: str, context: dict[str, Any]) -> HttpResponse:
-    """The whole page, or only the named partial for an htmx request (history restores get the page)."""
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.history_restore_request:
-        template = f"{template}#{region}"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
