@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class PlanningConfig(AppConfig):
     name = "crm.planning"
     label = "planning"
     verbose_name = "Планирование"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from crm.core.navigation import register
+        from crm.planning.access import PLAN_VIEWER_ROLES
+
+        # A lazy label keeps the menu translatable; navigation.register is typed `str`.
+        register("plans:editor", cast(str, _("План продаж")), PLAN_VIEWER_ROLES, position=30)

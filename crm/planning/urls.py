@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from crm.planning import views
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.editor, name="editor"),
+]
