@@ -1,5 +1,6 @@
 """Money is Decimal roubles; formatting the Russian way: 1 234 567,89 ₽."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 NBSP = "\u00a0"
@@ -39,3 +40,30 @@ def format_percent(rate: Decimal | float | None, digits: int = 1) -> str:
         return "—"
     value = (Decimal(str(rate)) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return f"{value:f}".replace(".", ",") + f"{NBSP}%"
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def parse_number(value: object) -> Decimal | None:
+    """A number typed the Russian way: «12 000,50», «12000.5», «1 200»; blank → None; ValueError if not one."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    text = _SPACES.sub("", str(value)).replace(",", ".")
+    if not text:
+        return None
+    if not text.isascii() or not _NUMBER.fullmatch(text):
+        raise ValueError(value)
+    return Decimal(text)
+
+
+def format_number_input(value: Decimal | None) -> str:
+    """12000.50 → «12 000,50», 12000.00 → «12 000»: a number in an input, accepted back by `parse_number`."""
+    if value is None:
+        return ""
+    return f"{value:,.2f}".replace(",", NBSP).replace(".", ",").removesuffix(",00")

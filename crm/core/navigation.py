@@ -31,13 +31,15 @@ def register(url_name: str, label: str | Promise, roles: set[str] | frozenset[st
 
 
 def menu_for(user: Any, current_path: str) -> list[NavItem]:
-    items = []
+    """The entries the user's role may open; the one whose address matches the page longest is active."""
+    visible = []
     for entry in sorted(_entries, key=lambda e: e.position):
         if user.role not in entry.roles and not user.is_superuser:
             continue
         try:
-            url = reverse(entry.url_name)
+            visible.append((entry, reverse(entry.url_name)))
         except NoReverseMatch:
             continue
-        items.append(NavItem(url, entry.label, current_path.startswith(url) and url != "/"))
-    return items
+    matches = [url for _, url in visible if url != "/" and current_path.startswith(url)]
+    active = max(matches, key=len, default=None)
+    return [NavItem(url, entry.label, url == active) for entry, url in visible]

@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.apps import AppConfig
 
 
@@ -16,5 +14,5 @@ class PipelineConfig(AppConfig):
         from crm.pipeline.access import DEAL_VIEWER_ROLES
 
         # A lazy label keeps the menu translatable; navigation.register is typed `str`.
-        register("deals:board", cast(str, _("Воронка")), SALES_ROLES, position=10)
-        register("deals:list", cast(str, _("Сделки")), DEAL_VIEWER_ROLES, position=15)
+        register("deals:board", _("Воронка"), SALES_ROLES, position=10)
+        register("deals:list", _("Сделки"), DEAL_VIEWER_ROLES, position=15)

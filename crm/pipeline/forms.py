@@ -13,6 +13,7 @@ from crm.catalog.models import Product, ProductLine, Risk
 from crm.clients.access import clients_visible_to
 from crm.clients.models import Client, LeadSource
 from crm.core.forms import DateInput, StyledFormMixin
+from crm.core.money import format_number_input, parse_number
 from crm.core.periods import Period, today
 from crm.org.access import assignable_managers
 from crm.org.models import User
@@ -20,23 +21,7 @@ from crm.pipeline.access import deal_managers_visible_to
 from crm.pipeline.models import Deal, DealKind, DealStatus, LostReason, Stage
 from crm.pipeline.queries import DealFilters
 
-SPACES = (" ", "\u00a0", "\u202f", "\u2009")
 HUNDRED = Decimal(100)
-
-
-def normalize_number(value: Any) -> Any:
-    """«1 200 000,50» (Russian grouping and decimal comma) → «1200000.50»; other values unchanged."""
-    if not isinstance(value, str):
-        return value
-    for space in SPACES:
-        value = value.replace(space, "")
-    return value.replace(",", ".")
-
-
-def format_number(value: Decimal) -> str:
-    """1200000.50 → «1 200 000,50»; whole numbers without kopecks; accepted back by `normalize_number`."""
-    text = f"{value:,.2f}".replace(",", " ").replace(".", ",")
-    return text.removesuffix(",00")
 
 
 class RubField(forms.DecimalField):
@@ -50,10 +35,14 @@ class RubField(forms.DecimalField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
-        return super().to_python(normalize_number(value))
+        try:
+            number = parse_number(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(number)
 
     def prepare_value(self, value: Any) -> Any:
-        return format_number(value) if isinstance(value, Decimal) else value
+        return format_number_input(value) if isinstance(value, Decimal) else value
 
 
 class PercentField(RubField):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.audit.models import AuditEvent
 from crm.audit.queries import events_for
 from crm.catalog.models import ProductLine
+from crm.clients.models import Client
 from crm.core.money import format_percent, format_rub
 from crm.core.periods import Period
 from crm.org.models import User
@@ -68,10 +69,8 @@ def weighted_amount_expression() -> ExpressionWrapper:
 
 
 def _search_q(text: str) -> Q:
-    text = text.strip()
-    if text.isdigit():
-        return Q(client__inn__startswith=text)
-    return Q(client__name__icontains=text) | Q(client__short_name__icontains=text)
+    """Deals of the clients the client search finds (ИНН prefix or name in any letter case)."""
+    return Q(client__in=Client.objects.search(text).values("pk"))
 
 
 def filter_deals(deals: DealQuerySet, filters: DealFilters) -> DealQuerySet:

@@ -1,5 +1,3 @@
-from typing import cast
-
 from django.apps import AppConfig
 
 
@@ -15,4 +13,4 @@ class PlanningConfig(AppConfig):
         from crm.planning.access import PLAN_VIEWER_ROLES
 
         # A lazy label keeps the menu translatable; navigation.register is typed `str`.
-        register("plans:editor", cast(str, _("План продаж")), PLAN_VIEWER_ROLES, position=30)
+        register("plans:editor", _("План продаж"), PLAN_VIEWER_ROLES, position=30)

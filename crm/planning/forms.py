@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.catalog.models import ProductLine
 from crm.core.forms import StyledFormMixin
+from crm.core.money import format_number_input
 from crm.core.periods import today
 from crm.org.models import User
 from crm.planning.access import scopes_visible_to
@@ -50,13 +51,6 @@ class PlanSelectionForm(StyledFormMixin, forms.Form):
         year = self.cleaned_data.get("year") or today().year
         scope = self.cleaned_data.get("scope") or (scopes[0] if scopes else "")
         return year, scope, self.cleaned_data.get("product_line")
-
-
-def format_amount(value: Decimal | None) -> str:
-    """12000.50 → «12 000,50», 12000.00 → «12 000»: how a plan cell shows its saved amount."""
-    if value is None:
-        return ""
-    return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",").removesuffix(",00")
 
 
 @dataclass(frozen=True)
@@ -135,4 +129,4 @@ class PlanGridForm:
 def _saved_text(field: str, value: Decimal | int | None) -> str:
     if value is None:
         return ""
-    return format_amount(Decimal(value)) if field == "amount" else str(value)
+    return format_number_input(Decimal(value)) if field == "amount" else str(value)

@@ -7,7 +7,6 @@ in the same transaction — so each month's plan has its own history (crm.audit.
 """
 
 import datetime
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,14 +18,12 @@ from django.utils.translation import gettext as _
 
 from crm.audit.services import record_event
 from crm.catalog.models import ProductLine
-from crm.core.money import KOPECK
+from crm.core.money import KOPECK, parse_number
 from crm.org.models import User
 from crm.planning.access import may_edit_plans, plan_targets_for
 from crm.planning.models import PlanScope, SalesPlan
 from crm.planning.queries import cell_name, plan_rows
 
-SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
 MAX_AMOUNT = Decimal("99999999999999.99")
 YEARS = range(2000, 2101)
 
@@ -49,26 +46,10 @@ class _ParsedCell:
     contracts_count: int | None
 
 
-def _number(value: Any) -> Decimal | None:
-    """The Russian way of typing numbers: «12 000,50», «12000.5», «1 200»; blank → None; ValueError if not one."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    text = SPACES.sub("", str(value)).replace(",", ".")
-    if not text:
-        return None
-    if not NUMBER.fullmatch(text):
-        raise ValueError(value)
-    return Decimal(text)
-
-
 def parse_amount(value: Any) -> Decimal | None:
     """A plan amount in roubles; ValidationError with the reason when it is not a valid one."""
     try:
-        amount = _number(value)
+        amount = parse_number(value)
     except ValueError:
         raise ValidationError(_("Сумма «%(value)s» — не число (пример: 12 000,50).") % {"value": value}) from None
     if amount is None:
@@ -85,7 +66,7 @@ def parse_amount(value: Any) -> Decimal | None:
 def parse_count(value: Any) -> int | None:
     """A plan in number of contracts: a whole non-negative number; blank → None."""
     try:
-        count = _number(value)
+        count = parse_number(value)
     except ValueError:
         raise ValidationError(_("Число договоров «%(value)s» — не число.") % {"value": value}) from None
     if count is None:

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.core.money import format_percent, format_rub
+from crm.core.money import format_number_input, format_percent, format_rub, parse_number
 from crm.core.templatetags.crm_format import ru_date
 
 NB = "\u00a0"
@@ -36,3 +36,30 @@ def test_dates_are_dd_mm_yyyy_and_datetimes_in_moscow_time():
     utc_evening = datetime.datetime(2026, 11, 26, 22, 30, tzinfo=ZoneInfo("UTC"))
     assert ru_date(utc_evening) == "27.11.2026 01:30"
     assert ru_date(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12 000,50", Decimal("12000.50")),
+        (f"1{NB}200{NB}000", Decimal("1200000")),
+        ("12000.5", Decimal("12000.5")),
+        ("  ", None),
+        (None, None),
+        (7, Decimal(7)),
+    ],
+)
+def test_numbers_typed_the_russian_way_are_parsed(typed, expected):
+    assert parse_number(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["abc", "1,2,3", "12e3", "١٢", True])
+def test_anything_else_is_not_a_number(typed):
+    with pytest.raises(ValueError):
+        parse_number(typed)
+
+
+def test_a_number_in_an_input_round_trips():
+    assert format_number_input(Decimal("1200000.50")) == f"1{NB}200{NB}000,50"
+    assert parse_number(format_number_input(Decimal("1200000.50"))) == Decimal("1200000.50")
+    assert format_number_input(Decimal("12000.00")) == f"12{NB}000"

@@ -50,3 +50,9 @@ def test_marketing_sees_what_its_screen_will_hold(client, marketing):
     client.force_login(marketing)
     page = client.get("/").content.decode()
     assert "источников лидов" in page
+
+
+def test_only_the_longest_matching_menu_entry_is_active(client, head):
+    client.force_login(head)
+    items = client.get("/deals/board/").context["nav_items"]
+    assert [item.label for item in items if item.is_active] == ["Воронка"]
