@@ -29,6 +29,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
+            "--lang=ru-RU",
         ],
     }
 
