@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -103,6 +104,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through TEMPLATES, so project templates (components/lookup_select.html) are found.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 SQLITE_DEFAULT_URL = f"sqlite:///{VAR_DIR / 'crm.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", SQLITE_DEFAULT_URL))}

@@ -1,5 +1,7 @@
 """Reference data every installation starts with: the product lines and the catalogue of risks."""
 
+from typing import Any
+
 PRODUCT_LINES = [
     ("property", "Имущество"),
     ("kasko", "КАСКО"),
@@ -42,3 +44,14 @@ RISKS = [
     ("drone_liability", "Ответственность эксплуатантов БПЛА", None),
     ("trade_credit", "Торговые кредиты (дебиторская задолженность)", None),
 ]
+
+
+def load_reference_data(apps: Any) -> None:
+    """Create the reference rows that are missing (used by the data migration and by test set-up)."""
+    ProductLine = apps.get_model("catalog", "ProductLine")
+    Risk = apps.get_model("catalog", "Risk")
+    lines = {}
+    for position, (code, name) in enumerate(PRODUCT_LINES):
+        lines[code], _ = ProductLine.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    for code, name, line_code in RISKS:
+        Risk.objects.get_or_create(code=code, defaults={"name": name, "product_line": lines.get(line_code)})

@@ -65,6 +65,16 @@ class ClientFilters:
     ordering: str = DEFAULT_ORDERING
 
 
+LOOKUP_LIMIT = 20
+
+
+def client_lookup_rows(viewer: User, text: str) -> list[Client]:
+    """The first clients (by name) matching the search, for a picker; nothing until something is typed."""
+    if not text.strip():
+        return []
+    return list(clients_visible_to(viewer).search(text).order_by("name", "pk")[:LOOKUP_LIMIT])
+
+
 def client_rows(viewer: User, filters: ClientFilters) -> ClientQuerySet:
     """The clients the viewer sees, filtered and ordered, with what a list row shows joined in."""
     clients = clients_visible_to(viewer).search(filters.search)

@@ -1,5 +1,7 @@
 """Reference data: industries (ОКВЭД sections and finer industries) and lead sources."""
 
+from typing import Any
+
 # (code, name, ОКВЭД section, parent code or None)
 INDUSTRIES = [
     ("agriculture", "Сельское хозяйство", "A", None),
@@ -33,3 +35,16 @@ LEAD_SOURCES = [
     ("exhibition", "Выставка"),
     ("campaign", "Кампания"),
 ]
+
+
+def load_reference_data(apps: Any) -> None:
+    """Create the reference rows that are missing (used by the data migration and by test set-up)."""
+    Industry = apps.get_model("clients", "Industry")
+    LeadSource = apps.get_model("clients", "LeadSource")
+    created = {}
+    for code, name, section, parent in INDUSTRIES:
+        created[code], _ = Industry.objects.get_or_create(
+            code=code, defaults={"name": name, "okved_section": section, "parent": created.get(parent)}
+        )
+    for code, name in LEAD_SOURCES:
+        LeadSource.objects.get_or_create(code=code, defaults={"name": name})

@@ -6,6 +6,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list, name="list"),
     path("new/", views.client_create, name="create"),
+    path("lookup/", views.client_lookup, name="lookup"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/reassign/", views.client_reassign, name="reassign"),

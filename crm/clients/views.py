@@ -32,7 +32,7 @@ from crm.clients.forms import (
     WithdrawConsentForm,
 )
 from crm.clients.models import Client
-from crm.clients.queries import client_card, client_history, client_rows
+from crm.clients.queries import client_card, client_history, client_lookup_rows, client_rows
 from crm.core.htmx import render_page_or_partial
 from crm.core.http import AuthenticatedRequest
 from crm.core.listing import paginate
@@ -49,6 +49,13 @@ def client_list(request: AuthenticatedRequest) -> HttpResponse:
         **paginate(request, client_rows(request.user, form.filters())),
     }
     return render_page_or_partial(request, "clients/client_list.html", "client-table", context)
+
+
+@require_GET
+def client_lookup(request: AuthenticatedRequest) -> HttpResponse:
+    """Options for a client picker: the first matches of the search among the clients the user sees."""
+    clients = client_lookup_rows(request.user, request.GET.get("q", ""))
+    return render(request, "clients/_lookup_options.html", {"clients": clients})
 
 
 @require_GET

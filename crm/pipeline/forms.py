@@ -15,6 +15,7 @@ from crm.clients.models import Client, LeadSource
 from crm.core.forms import DateInput, StyledFormMixin
 from crm.core.money import format_number_input, parse_number
 from crm.core.periods import Period, today
+from crm.core.widgets import LookupSelect
 from crm.org.access import assignable_managers
 from crm.org.models import User
 from crm.pipeline.access import deal_managers_visible_to
@@ -74,7 +75,10 @@ class DealForm(StyledFormMixin, forms.Form):
     """A new deal (with client and starting stage) or the terms of an existing one."""
 
     client = ClientChoiceField(
-        label=_("Клиент"), queryset=Client.objects.none(), error_messages={"required": _("Выберите клиента.")}
+        label=_("Клиент"),
+        queryset=Client.objects.none(),
+        widget=LookupSelect("clients:lookup"),
+        error_messages={"required": _("Выберите клиента.")},
     )
     title = forms.CharField(label=_("Название"), max_length=200, required=False)
     product = ProductChoiceField(label=_("Продукт"), queryset=Product.objects.none())

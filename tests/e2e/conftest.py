@@ -8,11 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from crm.audit import triggers
+from crm.catalog.reference import load_reference_data as load_catalog
+from crm.clients.reference import load_reference_data as load_clients
+from crm.org.reference import load_reference_data as load_org
+from crm.pipeline.reference import load_reference_data as load_pipeline
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+REFERENCE_LOADERS = (load_org, load_catalog, load_clients, load_pipeline)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 
 
@@ -36,7 +42,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow", "viewport": {"width": 1440, "height": 900}}
+    return {
+        **browser_context_args,
+        "locale": "ru-RU",
+        "timezone_id": "Europe/Moscow",
+        "viewport": {"width": 1440, "height": 900},
+    }
 
 
 @pytest.fixture
@@ -46,20 +57,16 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture
-def _audit_triggers_restored(django_db_blocker):
-    """Set up before the database fixture so that its teardown runs after the flush."""
-    yield
-    with django_db_blocker.unblock():
-        triggers.install(connection)
+def browser_db(transactional_db):
+    """A committed database the live server can see, with the reference data the migrations load.
 
-
-@pytest.fixture
-def browser_db(_audit_triggers_restored, transactional_db):
-    """A committed database the live server can see.
-
+    The flush after each such test empties every table, reference data included, so it is loaded again.
     SQLite's flush deletes row by row, which the append-only audit triggers refuse, so they are lifted
-    just for the flush and put back right after it.
+    just for the flush; every test that relies on them installs them first (they are idempotent).
     """
+    triggers.install(connection)
+    for load_reference_data in REFERENCE_LOADERS:
+        load_reference_data(django_apps)
     yield
     if connection.vendor == "sqlite":
         triggers.uninstall(connection)

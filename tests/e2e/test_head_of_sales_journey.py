@@ -38,3 +38,23 @@ def test_head_opens_the_pipeline_and_a_client_card(page, live_server, login, dep
     expect(page.locator("body")).to_contain_text(department["client"].inn)
     expect(page.locator("body")).to_contain_text("КАСКО автопарка 2027")
     page.screenshot(path=str(screenshot_dir / "client-card.png"), full_page=True)
+
+
+def test_manager_creates_a_deal_with_the_client_picker_and_moves_it(page, live_server, login, department):
+    login("ivanov")
+    page.goto(f"{live_server.url}/deals/new/")
+    page.get_by_placeholder("Начните вводить название или ИНН").fill("балт")
+    expect(page.locator("#id_client option:checked")).to_contain_text("Балтлогистик")
+    page.get_by_label("Продукт").select_option(index=1)
+    page.get_by_label("Название").fill("Грузы 2027")
+    page.get_by_label("Сумма премии, ₽").fill("1 500 000")
+    page.get_by_role("button", name="Создать сделку").click()
+    expect(page.locator("body")).to_contain_text("Грузы 2027")
+
+    page.goto(f"{live_server.url}/deals/board/")
+    card = page.locator("article.board-card", has_text="Грузы 2027")
+    card.locator("select").select_option(label="Переговоры")
+    card.get_by_role("button", name="Переместить").click()
+    column = page.get_by_role("region", name="Переговоры")
+    expect(column).to_contain_text("Грузы 2027")
+    expect(column).to_contain_text("Взвешенно: 975\u00a0000\u00a0₽")

@@ -1,12 +1,10 @@
 from django.db import migrations
 
-from crm.org.reference import ROLE_DISCOUNT_LIMITS
+from crm.org.reference import load_reference_data
 
 
 def load(apps, schema_editor):
-    RoleDiscountLimit = apps.get_model("org", "RoleDiscountLimit")
-    for role, limit in ROLE_DISCOUNT_LIMITS:
-        RoleDiscountLimit.objects.get_or_create(role=role, defaults={"limit_rate": limit})
+    load_reference_data(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,12 +1,10 @@
 from django.db import migrations
 
-from crm.pipeline.reference import STAGES
+from crm.pipeline.reference import load_reference_data
 
 
 def load(apps, schema_editor):
-    Stage = apps.get_model("pipeline", "Stage")
-    for name, position, probability in STAGES:
-        Stage.objects.get_or_create(position=position, defaults={"name": name, "default_probability": probability})
+    load_reference_data(apps)
 
 
 class Migration(migrations.Migration):
