@@ -7,7 +7,9 @@ class AuditConfig(AppConfig):
     verbose_name = "Журнал аудита"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from crm.audit.access import JOURNAL_ROLES
         from crm.core.navigation import register
 
-        register("audit:journal", "Журнал аудита", JOURNAL_ROLES, position=90)
+        register("audit:journal", _("Журнал аудита"), JOURNAL_ROLES, position=90)

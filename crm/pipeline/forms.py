@@ -63,7 +63,7 @@ def _choices_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
 
 class ClientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Client) -> str:
-        return f"{obj} (ИНН {obj.inn})"
+        return f"{obj} ({_('ИНН')} {obj.inn})"
 
 
 class ProductChoiceField(forms.ModelChoiceField):

@@ -49,15 +49,6 @@ def test_language_switcher_is_on_the_login_page(client, db):
     assert re.search(r'value="en"[^>]*aria-pressed="false">EN</button>', switcher)
 
 
-# config/urls.py mounts `set_language` without `login_not_required`, so LoginRequiredMiddleware sends an
-# anonymous POST to /i18n/setlang/ to the login page and the language never changes before signing in.
-ANONYMOUS_SETLANG_BLOCKED = pytest.mark.xfail(
-    strict=True,
-    reason="set_language needs login_not_required in config/urls.py; remove this mark once it has it",
-)
-
-
-@ANONYMOUS_SETLANG_BLOCKED
 def test_switching_to_english_translates_the_login_page(client, db):
     response = switch_to_english(client)
     assert (response.status_code, response["Location"]) == (302, "/login/")
@@ -113,11 +104,15 @@ def parse_po(text: str) -> list[dict]:
         elif line.startswith("#,"):
             entry.setdefault("flags", set()).update(flag.strip() for flag in line[2:].split(","))
         elif not line.startswith("#"):
-            if not line.startswith('"'):  # `msgid "…"`, `msgstr[1] "…"`; otherwise a continuation of `field`
-                field, _, line = line.partition(" ")
-                entry.setdefault("msgstr", []).append("") if field.startswith("msgstr") else entry.update({field: ""})
+            if not line.startswith('"'):  # `msgid "…"`, `msgstr[1] "…"`; a bare `"…"` continues `field`
+                keyword, _, line = line.partition(" ")
+                field = "msgstr" if keyword.startswith("msgstr") else keyword
+                if field == "msgstr":
+                    entry.setdefault("msgstr", []).append("")
+                else:
+                    entry[field] = ""
             value = ast.literal_eval(line.strip())  # a C string literal: \n, \", \\ read as in Python
-            if field.startswith("msgstr"):
+            if field == "msgstr":
                 entry["msgstr"][-1] += value
             else:
                 entry[field] += value
