@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "crm.core",
     "crm.audit",
+    "crm.notifications",
     "crm.org",
     "crm.catalog",
     "crm.clients",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("deals/", include("crm.pipeline.urls")),
     path("plans/", include("crm.planning.urls")),
     path("audit/", include("crm.audit.urls")),
+    path("notifications/", include("crm.notifications.urls")),
     path("api/", include("config.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
