@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("crm.clients.api")),
     path("", include("crm.pipeline.api")),
     path("", include("crm.planning.api")),
+    path("", include("crm.analytics.api")),
 ]
