@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/", include("crm.clients.urls")),
     path("deals/", include("crm.pipeline.urls")),
     path("plans/", include("crm.planning.urls")),
+    path("dashboard/", include("crm.analytics.urls")),
     path("audit/", include("crm.audit.urls")),
     path("notifications/", include("crm.notifications.urls")),
     path("api/", include("config.api")),

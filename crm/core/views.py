@@ -7,9 +7,9 @@ from crm.core.http import AuthenticatedRequest
 from crm.core.roles import Role
 
 LANDING = {
-    Role.HEAD_OF_SALES: "deals:board",
-    Role.SENIOR_MANAGER: "deals:board",
-    Role.MANAGER: "deals:board",
+    Role.HEAD_OF_SALES: "analytics:dashboard",
+    Role.SENIOR_MANAGER: "analytics:dashboard",
+    Role.MANAGER: "analytics:dashboard",
     Role.UNDERWRITER: "deals:list",
     Role.RISK_MANAGER: "deals:list",
     Role.SERVICE_DESK: "clients:list",

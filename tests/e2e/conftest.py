@@ -19,7 +19,8 @@ from crm.pipeline.reference import load_reference_data as load_pipeline
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 REFERENCE_LOADERS = (load_org, load_catalog, load_clients, load_pipeline)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Not test-results/: pytest-playwright empties that folder at the start of every session.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 @pytest.fixture(scope="session")

@@ -34,8 +34,9 @@ def test_login_page_is_russian(client, db):
 @pytest.mark.parametrize(
     ("persona", "landing"),
     [
-        ("head", "/deals/board/"),
-        ("manager_a", "/deals/board/"),
+        ("head", "/dashboard/"),
+        ("senior_a", "/dashboard/"),
+        ("manager_a", "/dashboard/"),
         ("underwriter", "/deals/"),
         ("service_desk", "/clients/"),
     ],
