@@ -50,7 +50,7 @@ def load_reference_data(apps: Any) -> None:
     """Create the reference rows that are missing (used by the data migration and by test set-up)."""
     ProductLine = apps.get_model("catalog", "ProductLine")
     Risk = apps.get_model("catalog", "Risk")
-    lines = {}
+    lines: dict[str | None, Any] = {}
     for position, (code, name) in enumerate(PRODUCT_LINES):
         lines[code], _ = ProductLine.objects.get_or_create(code=code, defaults={"name": name, "position": position})
     for code, name, line_code in RISKS:

@@ -41,7 +41,7 @@ def load_reference_data(apps: Any) -> None:
     """Create the reference rows that are missing (used by the data migration and by test set-up)."""
     Industry = apps.get_model("clients", "Industry")
     LeadSource = apps.get_model("clients", "LeadSource")
-    created = {}
+    created: dict[str | None, Any] = {}
     for code, name, section, parent in INDUSTRIES:
         created[code], _ = Industry.objects.get_or_create(
             code=code, defaults={"name": name, "okved_section": section, "parent": created.get(parent)}
