@@ -57,7 +57,7 @@ def ensure_demo_users() -> list[DemoLogin]:
         after = {"role": user.role, "is_active": user.is_active, "is_superuser": user.is_superuser}
         changes = {key: [None if created else before[key], value] for key, value in after.items()}
         record_event(actor=None, action="demo.login_prepared", subject=user, changes=changes)
-        team = user.team.name if user.team_id else ""
+        team = user.team.name if user.team else ""
         full_name = " ".join(part for part in (user.last_name, user.first_name, user.patronymic) if part)
         logins.append(DemoLogin(username, DEMO_PASSWORD, str(Role(role).label), full_name, team))
     return logins

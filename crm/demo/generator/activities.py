@@ -1,6 +1,7 @@
 """Calls, meetings and e-mails on deals (with objections on most lost deals), and underwriting decisions."""
 
 import datetime
+import random
 
 from crm.demo.generator.clients import ClientProfile
 from crm.demo.generator.config import UNDERWRITTEN_LINES
@@ -10,7 +11,7 @@ from crm.demo.generator.sink import Sink
 from crm.pipeline.models import Activity, ActivityKind, Deal, DealStatus, LostReason, ObjectionCategory
 from crm.underwriting.models import DecisionOutcome, RefusalReason, UnderwritingDecision
 
-SUMMARIES = {
+SUMMARIES: dict[str, list[str]] = {
     ActivityKind.CALL: [
         "Уточнили состав объектов",
         "Договорились о встрече",
@@ -31,7 +32,7 @@ SUMMARIES = {
         "Отправлен расчёт премии",
     ],
 }
-OBJECTIONS = {
+OBJECTIONS: dict[str, str] = {
     ObjectionCategory.PRICE: "Дорого, у конкурента дешевле",
     ObjectionCategory.COVERAGE: "Нет нужного покрытия в программе",
     ObjectionCategory.TIMING: "Вернёмся к вопросу в следующем квартале",
@@ -39,7 +40,7 @@ OBJECTIONS = {
     ObjectionCategory.TRUST: "Были проблемы с выплатами у знакомых",
     ObjectionCategory.OTHER: "Нужно согласовать с собственником",
 }
-OBJECTION_FOR_REASON = {
+OBJECTION_FOR_REASON: dict[str, str] = {
     LostReason.PRICE: ObjectionCategory.PRICE,
     LostReason.NO_COVERAGE: ObjectionCategory.COVERAGE,
     LostReason.POSTPONED: ObjectionCategory.TIMING,
@@ -47,7 +48,7 @@ OBJECTION_FOR_REASON = {
     LostReason.UNDERWRITING: ObjectionCategory.TRUST,
     LostReason.OTHER: ObjectionCategory.OTHER,
 }
-COUNTS = {DealStatus.WON: (2, 5), DealStatus.LOST: (1, 4), DealStatus.OPEN: (1, 3)}
+COUNTS: dict[str, tuple[int, int]] = {DealStatus.WON: (2, 5), DealStatus.LOST: (1, 4), DealStatus.OPEN: (1, 3)}
 REFUSALS = {
     RefusalReason.RISK_NOT_ACCEPTABLE: 35,
     RefusalReason.HIGH_LOSS_HISTORY: 25,
@@ -113,5 +114,5 @@ def write_underwriting(ctx: Context, profile: ClientProfile, deal: Deal, line: s
     )
 
 
-def _refusal(rng) -> str:  # type: ignore[no-untyped-def]
+def _refusal(rng: random.Random) -> str:
     return rng.choices(list(REFUSALS), weights=list(REFUSALS.values()))[0]

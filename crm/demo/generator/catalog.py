@@ -10,7 +10,7 @@ from crm.demo.generator.dates import add_months
 from crm.pipeline.models import Campaign
 
 # (line, name, commission, launched: years before history start or "+N" months after it, withdrawn after N months)
-PRODUCTS = [
+PRODUCTS: list[tuple[str, str, str, int | str, int | None]] = [
     ("property", "Имущество предприятий — Базовый", "0.1200", 6, None),
     ("property", "Имущество предприятий — Оптимум", "0.1200", 4, None),
     ("property", "Комплексная защита бизнеса", "0.1500", 2, None),
@@ -76,7 +76,7 @@ def build_catalog(ctx: Context) -> Catalog:
     return Catalog(products, infos[-1], _create_campaigns(ctx))
 
 
-def _product_info(ctx: Context, row: tuple) -> ProductInfo:  # type: ignore[type-arg]
+def _product_info(ctx: Context, row: tuple[str, str, str, int | str, int | None]) -> ProductInfo:
     line, name, commission, launched, withdrawn_after = row
     if isinstance(launched, str):
         launched_on = add_months(ctx.start, int(launched))

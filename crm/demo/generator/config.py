@@ -20,10 +20,10 @@ class Scale:
 
 
 SCALES = {
-    "XS": Scale("XS", 150, 2, 3, 9, 2, 1, 50, 1.0),
-    "S": Scale("S", 2_000, 4, 8, 40, 3, 2, 250, 2.2),
-    "M": Scale("M", 20_000, 8, 25, 200, 6, 3, 500, 4.5),
-    "L": Scale("L", 200_000, 12, 75, 600, 15, 8, 1_000, 4.5),
+    "XS": Scale("XS", 150, 2, 3, 9, 2, 1, 50, 0.6),
+    "S": Scale("S", 2_000, 4, 8, 40, 3, 2, 250, 0.6),
+    "M": Scale("M", 20_000, 8, 25, 200, 6, 3, 500, 1.5),
+    "L": Scale("L", 200_000, 12, 75, 600, 15, 8, 1_000, 1.5),
 }
 
 BATCH_SIZE = 5_000
@@ -146,7 +146,7 @@ RENEWAL_RATE = 0.80
 TERMINATION_RATE = 0.035
 CANCELLATION_RATE = 0.01
 LEGACY_SHARE = 0.55
-PROSPECT_SHARE = 0.08
+PROSPECT_SHARE = 0.30  # of clients won during the history: these never bought
 SOLE_PROPRIETOR_SHARE = 0.04
 
 MANAGER_DISCOUNT_LIMIT = Decimal("0.05")

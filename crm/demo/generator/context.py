@@ -99,8 +99,8 @@ class Context:
     pks: PkAllocator
     identifiers: IdentifierPool = field(default_factory=IdentifierPool)
     brands: set[str] = field(default_factory=set)
-    org: Org | None = None
-    catalog: Catalog | None = None
+    org: Org = field(init=False)
+    catalog: Catalog = field(init=False)
     contract_serial: int = 0
     serials: dict[str, int] = field(default_factory=dict)
     planted: dict[str, int] = field(default_factory=dict)  # short name → client id

@@ -1,8 +1,10 @@
 """Deals: the won deal of every sale, lost and open renewals, lost and open new business, inquiries."""
 
 import datetime
+import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from crm.demo.generator import activities, stories
 from crm.demo.generator.clients import ClientProfile
@@ -12,6 +14,10 @@ from crm.demo.generator.pricing import pick_product, quote, uptake
 from crm.demo.generator.randomness import poisson, weighted
 from crm.demo.generator.sink import Sink
 from crm.pipeline.models import Deal, DealKind, DealStatus, LostReason
+from crm.policies.models import Contract
+
+if TYPE_CHECKING:
+    from crm.demo.generator.sales import Sale
 
 ATTEMPT_REASONS = {
     LostReason.PRICE: 35,
@@ -28,7 +34,7 @@ RENEWAL_REASONS = {
     LostReason.POSTPONED: 5,
     LostReason.OTHER: 10,
 }
-LOST_AT_STAGE = {
+LOST_AT_STAGE: dict[str, tuple[int, int]] = {
     LostReason.PRICE: (2, 3),
     LostReason.COMPETITOR_RELATIONSHIP: (2, 3),
     LostReason.NO_COVERAGE: (0, 1),
@@ -49,7 +55,11 @@ UNCOVERED_BY_INDUSTRY = {
     "retail": "trade_credit",
     "food_production": "trade_credit",
 }
-KIND_TITLES = {DealKind.NEW: "новый бизнес", DealKind.RENEWAL: "пролонгация", DealKind.CROSS_SELL: "кросс-продажа"}
+KIND_TITLES: dict[str, str] = {
+    DealKind.NEW: "новый бизнес",
+    DealKind.RENEWAL: "пролонгация",
+    DealKind.CROSS_SELL: "кросс-продажа",
+}
 OTHER_REASON_TEXTS = ["Компания закрыла направление", "Сменился собственник", "Решение заморожено до нового бюджета"]
 
 
@@ -81,6 +91,9 @@ def add_deal(ctx: Context, profile: ClientProfile, spec: DealSpec, sink: Sink) -
 
 def _deal_row(ctx: Context, profile: ClientProfile, spec: DealSpec) -> Deal:
     rng, stages = profile.rng, ctx.refs.stages
+    if profile.toxic == "discount" and spec.requested is None:
+        spec.requested = Decimal(rng.choice((15, 20, 25))) / 100  # such a client asks on every deal
+        spec.granted = None if spec.status == DealStatus.OPEN else Decimal("0")
     stage = min(len(stages) - 1, spec.stage if spec.stage is not None else _default_stage(rng, spec))
     created_at = at_work_hours(rng, spec.created_on)
     return Deal(
@@ -107,14 +120,14 @@ def _deal_row(ctx: Context, profile: ClientProfile, spec: DealSpec) -> Deal:
     )
 
 
-def _own_probability(rng, spec: DealSpec, default: Decimal) -> Decimal | None:  # type: ignore[no-untyped-def]
+def _own_probability(rng: random.Random, spec: DealSpec, default: Decimal) -> Decimal | None:
     """Most open deals use their stage's probability; one in five carries the manager's own estimate."""
     if spec.status != DealStatus.OPEN or rng.random() >= 0.2:
         return None
     return Decimal(f"{min(0.95, max(0.05, float(default) + rng.uniform(-0.15, 0.15))):.2f}")
 
 
-def _default_stage(rng, spec: DealSpec) -> int:  # type: ignore[no-untyped-def]
+def _default_stage(rng: random.Random, spec: DealSpec) -> int:
     if spec.status == DealStatus.WON:
         return 4
     if spec.status == DealStatus.LOST:
@@ -168,7 +181,15 @@ def discounts(profile: ClientProfile, kind: str) -> tuple[Decimal | None, Decima
     return Decimal(requested) / 100, Decimal(granted) / 100
 
 
-def write_won_deal(ctx, profile, contract, product, kind, requested, sink) -> int:  # type: ignore[no-untyped-def]
+def write_won_deal(
+    ctx: Context,
+    profile: ClientProfile,
+    contract: Contract,
+    product: ProductInfo,
+    kind: str,
+    requested: Decimal | None,
+    sink: Sink,
+) -> int:
     """The won deal behind a contract: same manager, amount = written premium, closed on conclusion."""
     cycle = {"new": (20, 120), "cross_sell": (15, 90), "renewal": (20, 60)}[kind]
     spec = DealSpec(
@@ -185,7 +206,7 @@ def write_won_deal(ctx, profile, contract, product, kind, requested, sink) -> in
     return add_deal(ctx, profile, spec, sink)
 
 
-def write_lost_renewal(ctx, profile, sale, due: datetime.date, sink) -> None:  # type: ignore[no-untyped-def]
+def write_lost_renewal(ctx: Context, profile: ClientProfile, sale: "Sale", due: datetime.date, sink: Sink) -> None:
     """The client did not renew: usually a lost renewal deal, sometimes still open and overdue."""
     rng = profile.rng
     if rng.random() < 0.1:
@@ -202,7 +223,7 @@ def write_lost_renewal(ctx, profile, sale, due: datetime.date, sink) -> None:  #
     add_deal(ctx, profile, spec, sink)
 
 
-def write_open_renewal(ctx, profile, sale, due: datetime.date, sink) -> None:  # type: ignore[no-untyped-def]
+def write_open_renewal(ctx: Context, profile: ClientProfile, sale: "Sale", due: datetime.date, sink: Sink) -> None:
     """An upcoming renewal in the pipeline; its stage advances as expiry nears."""
     rng = profile.rng
     created_on = due - rng.randint(30, 75) * DAY
@@ -224,7 +245,7 @@ def write_attempts(ctx: Context, profile: ClientProfile, held: set[str], sink: S
     rng = profile.rng
     active_from = max(profile.since, ctx.start)
     years = max(0.0, (ctx.today - active_from).days / 365)
-    mean = 1.5 if profile.is_prospect else 0.35 * years
+    mean = 2.0 if profile.is_prospect else 0.35 * years
     if profile.region.code == stories.LOW_WIN_RATE_REGION:
         mean *= 3.5
     lines = [line for line in ctx.refs.risks_by_line if ctx.catalog.products[line]]
@@ -235,36 +256,37 @@ def write_attempts(ctx: Context, profile: ClientProfile, held: set[str], sink: S
         write_inquiry(ctx, profile, line, None, asked_on, sink, kind=DealKind.CROSS_SELL if held else DealKind.NEW)
 
 
-def write_inquiry(ctx, profile, line, product, asked_on, sink, kind=DealKind.CROSS_SELL) -> None:  # type: ignore[no-untyped-def]
+def write_inquiry(
+    ctx: Context,
+    profile: ClientProfile,
+    line: str,
+    product: ProductInfo | None,
+    asked_on: datetime.date,
+    sink: Sink,
+    kind: str = DealKind.CROSS_SELL,
+) -> None:
     """A deal that is still open when recent, else lost for a reason drawn from the usual mix."""
     rng = profile.rng
     product = product or pick_product(ctx, profile, line, asked_on)
     amount = Decimal(f"{quote(profile, line, asked_on)[0]:.2f}")
     if asked_on > ctx.today - 75 * DAY:
-        spec = DealSpec(
-            product, kind, DealStatus.OPEN, amount, asked_on, expected_on=expected_close(ctx, rng, asked_on)
-        )
+        expected_on = expected_close(ctx, rng, asked_on)
+        spec = DealSpec(product, kind, DealStatus.OPEN, amount, asked_on, expected_on=expected_on)
     else:
-        reason = weighted(rng, ATTEMPT_REASONS)
-        requested = (
-            Decimal(rng.choice((10, 15, 20))) / 100 if reason == LostReason.PRICE and rng.random() < 0.6 else None
-        )
-        closed_on = min(ctx.today, asked_on + rng.randint(14, 75) * DAY)
-        spec = DealSpec(
-            product,
-            kind,
-            DealStatus.LOST,
-            amount,
-            asked_on,
-            closed_on,
-            reason=reason,
-            requested=requested,
-            granted=Decimal("0") if requested else None,
-        )
+        spec = _lost_inquiry(ctx, rng, DealSpec(product, kind, DealStatus.LOST, amount, asked_on))
     add_deal(ctx, profile, spec, sink)
 
 
-def expected_close(ctx: Context, rng, asked_on: datetime.date) -> datetime.date:  # type: ignore[no-untyped-def]
+def _lost_inquiry(ctx: Context, rng: random.Random, spec: DealSpec) -> DealSpec:
+    """Lost within weeks, for a reason from the usual mix; price losses often followed a discount request."""
+    spec.reason = weighted(rng, ATTEMPT_REASONS)
+    spec.closed_on = min(ctx.today, spec.created_on + rng.randint(14, 75) * DAY)
+    if spec.reason == LostReason.PRICE and rng.random() < 0.6:
+        spec.requested, spec.granted = Decimal(rng.choice((10, 15, 20))) / 100, Decimal("0")
+    return spec
+
+
+def expected_close(ctx: Context, rng: random.Random, asked_on: datetime.date) -> datetime.date:
     """Open deals close in the past (overdue), this quarter or next quarter."""
     this_quarter = quarter_start(ctx.today)
     roll = rng.random()

@@ -69,7 +69,7 @@ def _plan_for(ctx: Context, profile: ClientProfile, line: str, number: int) -> L
 
 def _cyber_inquiries(ctx: Context, profile: ClientProfile, sink: Sink) -> list[LinePlan]:
     """IT companies ask for cyber cover ever more often (story c); some inquiries become contracts."""
-    rng, plans = profile.rng, []
+    rng, plans = profile.rng, list[LinePlan]()
     for window, rate in enumerate(CYBER_INQUIRY_RATES):
         last = ctx.today - 365 * window * DAY
         first = max(last - 364 * DAY, profile.since)

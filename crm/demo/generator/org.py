@@ -1,5 +1,6 @@
 """The department's structure: regions, teams with their seniors, managers and the neighbouring departments."""
 
+import random
 from dataclasses import dataclass
 
 from crm.core.roles import Role
@@ -133,12 +134,12 @@ def manager_seats(ctx: Context, teams: list[TeamInfo]) -> list[int]:
     return seats
 
 
-def _spec(rng, username: str, role: str, team_index: int | None = None) -> UserSpec:  # type: ignore[no-untyped-def]
+def _spec(rng: random.Random, username: str, role: str, team_index: int | None = None) -> UserSpec:
     names = stories.FIXED_USERS.get(username) or person(rng)
     return UserSpec(username, names, role, team_index)
 
 
-def _new_username(rng, taken: set[str]) -> str:  # type: ignore[no-untyped-def]
+def _new_username(rng: random.Random, taken: set[str]) -> str:
     last, first, _patronymic = person(rng)
     base = f"{translit(first)[0]}.{translit(last)}"
     candidate, number = base, 1
@@ -156,7 +157,8 @@ def _upsert_users(specs: list[UserSpec], teams: list[TeamInfo]) -> dict[str, Use
     if foreign:
         raise ValueError(f"logins already taken by people who are not demo users: {', '.join(foreign)}")
     fields = ["first_name", "last_name", "patronymic", "role", "team", "email", "phone", "is_active"]
-    fresh, stale = [], []
+    fresh: list[User] = []
+    stale: list[User] = []
     for number, spec in enumerate(specs):
         user = existing.get(spec.username) or User(username=spec.username, password=UNUSABLE_PASSWORD)
         user.last_name, user.first_name, user.patronymic = spec.names
@@ -169,7 +171,8 @@ def _upsert_users(specs: list[UserSpec], teams: list[TeamInfo]) -> dict[str, Use
     return {user.username: user for user in User.objects.filter(username__in=[s.username for s in specs])}
 
 
-def _add_salesperson(org: Org, spec: UserSpec, user: User, rng) -> None:  # type: ignore[no-untyped-def]
+def _add_salesperson(org: Org, spec: UserSpec, user: User, rng: random.Random) -> None:
+    assert spec.team_index is not None
     team = org.teams[spec.team_index]
     is_senior = spec.role == Role.SENIOR_MANAGER
     if is_senior:

@@ -20,7 +20,12 @@ from crm.policies.models import Contract
 
 GROWTH = 1.08
 AMBITION = 1.02
-NOISE = {PlanScope.COMPANY: 0.02, PlanScope.REGION: 0.03, PlanScope.TEAM: 0.05, PlanScope.MANAGER: 0.08}
+NOISE: dict[str, float] = {
+    PlanScope.COMPANY: 0.02,
+    PlanScope.REGION: 0.03,
+    PlanScope.TEAM: 0.05,
+    PlanScope.MANAGER: 0.08,
+}
 
 Series = dict[datetime.date, list[float]]  # month → [amount, contracts]
 
@@ -45,7 +50,7 @@ def build_plans(ctx: Context) -> int:
 
 def _scopes(ctx: Context) -> list[tuple[str, dict[str, int], tuple[str, int | str]]]:
     """(scope, target field ids, key in the facts) in a fixed order: company, lines, regions, teams, people."""
-    scopes = [(PlanScope.COMPANY, {}, ("company", 0))]
+    scopes: list[tuple[str, dict[str, int], tuple[str, int | str]]] = [(PlanScope.COMPANY, {}, ("company", 0))]
     scopes += [(PlanScope.COMPANY, {"product_line_id": pk}, ("line", code)) for code, pk in ctx.refs.lines.items()]
     scopes += [(PlanScope.REGION, {"region_id": r.id}, ("region", r.id)) for r in ctx.org.regions]
     scopes += [(PlanScope.TEAM, {"team_id": t.id}, ("team", t.id)) for t in ctx.org.teams]
@@ -84,7 +89,7 @@ def _facts(ctx: Context) -> dict[tuple[str, int | str], Series]:
 
 def _basis(ctx: Context, series: Series, month: datetime.date) -> tuple[float, float]:
     """What the scope sold that month (the current month extrapolated; later months: a year earlier + growth);
-    a month without sales gets half the scope's average month, so every scope has a plan."""
+    a month without sales gets a tenth of the scope's average month, so every scope has a plan."""
     current = month_start(ctx.today)
     if month < current:
         raw = series[month]
@@ -95,7 +100,8 @@ def _basis(ctx: Context, series: Series, month: datetime.date) -> tuple[float, f
     if raw[0] > 0:
         return raw[0], raw[1]
     past = [series[m] for m in month_range(ctx.start, add_months(current, -1))]
-    return tuple(sum(values[i] for values in past) / max(1, len(past)) / 2 for i in (0, 1))  # type: ignore[return-value]
+    amount, count = (sum(values[i] for values in past) / max(1, len(past)) / 10 for i in (0, 1))
+    return amount, count
 
 
 def _plan(scope: str, target: dict[str, int], month: datetime.date, amount: float, count: float) -> SalesPlan:

@@ -21,7 +21,8 @@ def uptake(profile: ClientProfile, line: str) -> float:
     """Probability the client holds the line, by industry and size."""
     value = LINE_UPTAKE_BY_INDUSTRY.get(profile.industry, {}).get(line, LINE_UPTAKE_DEFAULT[line])
     if line in ("dms", "accident"):
-        value *= {Segment.MICRO: 0.4, Segment.SMALL: 1.0}.get(profile.segment, 2.0)
+        factors: dict[str, float] = {Segment.MICRO: 0.4, Segment.SMALL: 1.0}
+        value *= factors.get(profile.segment, 2.0)
     if line == "dno":
         value = max(value, 0.3) if profile.segment in (Segment.LARGE, Segment.KEY) else value * 0.2
     return min(value, 0.95)

@@ -2,6 +2,7 @@
 
 import math
 import random
+from collections.abc import Mapping
 
 
 def poisson(rng: random.Random, mean: float) -> int:
@@ -15,6 +16,6 @@ def poisson(rng: random.Random, mean: float) -> int:
     return count
 
 
-def weighted(rng: random.Random, weights: dict) -> str:  # type: ignore[type-arg]
+def weighted[K](rng: random.Random, weights: Mapping[K, float]) -> K:
     """A key of `weights` drawn with probability proportional to its value."""
     return rng.choices(list(weights), weights=list(weights.values()))[0]

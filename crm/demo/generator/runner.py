@@ -1,11 +1,14 @@
 """The generation run: org and catalogue, then clients in chunks (one transaction each), then stories and plans."""
 
+import contextlib
 import datetime
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 
 from crm.catalog.models import ProductLine, Risk
 from crm.clients.models import Client, Consent, Contact, Industry, LeadSource
@@ -25,8 +28,8 @@ from crm.policies.models import Contract
 from crm.service.models import Complaint, NpsResponse
 from crm.underwriting.models import UnderwritingDecision
 
-PREASSIGNED = [Client, Contact, Lead, Deal, Contract]
-WRITE_ORDER = [
+PREASSIGNED: list[type[Model]] = [Client, Contact, Lead, Deal, Contract]
+WRITE_ORDER: list[type[Model]] = [
     Client,
     Contact,
     Consent,
@@ -54,6 +57,22 @@ class GenerationReport:
 
 def generate(*, scale: Scale, seed: int, today: datetime.date, log: Callable[[str], None] = print) -> GenerationReport:
     """Generate the whole department's history for `scale`; same seed and `today` give the same data."""
+    with _sql_log_off():
+        return _generate(scale, seed, today, log)
+
+
+@contextlib.contextmanager
+def _sql_log_off() -> Iterator[None]:
+    """With DEBUG on, Django keeps the text of the last 9,000 statements: megabytes per bulk insert."""
+    debug = settings.DEBUG
+    settings.DEBUG = False
+    try:
+        yield
+    finally:
+        settings.DEBUG = debug
+
+
+def _generate(scale: Scale, seed: int, today: datetime.date, log: Callable[[str], None]) -> GenerationReport:
     started = time.monotonic()
     ctx = Context(scale, seed, today, history_start(today), load_refs(), PkAllocator(PREASSIGNED))
     with transaction.atomic():

@@ -127,7 +127,14 @@ def conclude(
     return sale
 
 
-def _new_contract(ctx, profile, line, concluded, previous, product) -> Contract:  # type: ignore[no-untyped-def]
+def _new_contract(
+    ctx: Context,
+    profile: ClientProfile,
+    line: str,
+    concluded: datetime.date,
+    previous: Sale | None,
+    product: ProductInfo,
+) -> Contract:
     """The contract's identity and dates: a renewal starts the day after the previous contract ends."""
     rng = profile.rng
     starts = previous.contract.ends_on + DAY if previous else concluded + rng.randint(0, 10) * DAY

@@ -1,12 +1,14 @@
 """What the service desk feeds in: complaints (many for toxic clients and one manager) and NPS answers."""
 
 import datetime
+import random
 
 from crm.demo.generator import stories
 from crm.demo.generator.clients import ClientProfile
 from crm.demo.generator.context import Context
 from crm.demo.generator.dates import DAY, uniform_date
 from crm.demo.generator.randomness import poisson, weighted
+from crm.demo.generator.sales import Sale
 from crm.demo.generator.sink import Sink
 from crm.service.models import Complaint, ComplaintCategory, ComplaintStatus, NpsResponse
 
@@ -25,18 +27,18 @@ CATEGORY_WEIGHTS = {
         ComplaintCategory.SERVICE_QUALITY: 20,
     },
 }
-TEXTS = {
+TEXTS: dict[str, str] = {
     ComplaintCategory.CLAIM_SETTLEMENT: "Затянуто урегулирование убытка, выплата занижена",
     ComplaintCategory.SERVICE_QUALITY: "Долго не отвечают на обращения",
     ComplaintCategory.MANAGER_CONDUCT: "Менеджер не перезвонил, обещания не выполнены",
     ComplaintCategory.DOCUMENTS: "Ошибки в полисе, документы пришлось переоформлять",
     ComplaintCategory.BILLING: "Выставлен счёт с неверной суммой",
 }
-NPS_SCORES = {10: 18, 9: 22, 8: 20, 7: 15, 6: 8, 5: 6, 4: 4, 3: 3, 2: 2, 1: 1, 0: 1}
+NPS_SCORES: dict[int, float] = {10: 18, 9: 22, 8: 20, 7: 15, 6: 8, 5: 6, 4: 4, 3: 3, 2: 2, 1: 1, 0: 1}
 NPS_COMMENTS = {"promoter": "Быстро урегулировали убыток", "detractor": "Сложно дозвониться, долго с документами"}
 
 
-def write_service(ctx: Context, profile: ClientProfile, sales: list, sink: Sink) -> None:  # type: ignore[type-arg]
+def write_service(ctx: Context, profile: ClientProfile, sales: list[Sale], sink: Sink) -> None:
     """Complaints and NPS answers of a client that has bought something."""
     if not sales:
         return
@@ -54,7 +56,9 @@ def _complaint_count(profile: ClientProfile, years: float) -> int:
     return poisson(profile.rng, 0.04 * years)
 
 
-def _write_complaints(ctx, profile, sales, active_from, count, sink) -> None:  # type: ignore[no-untyped-def]
+def _write_complaints(
+    ctx: Context, profile: ClientProfile, sales: list[Sale], active_from: datetime.date, count: int, sink: Sink
+) -> None:
     rng = profile.rng
     kind = "losses" if profile.toxic == "losses" else ""
     if profile.manager.username == stories.COMPLAINTS_MANAGER:
@@ -79,7 +83,7 @@ def _write_complaints(ctx, profile, sales, active_from, count, sink) -> None:  #
         )
 
 
-def _resolution(ctx: Context, rng, received_on: datetime.date) -> tuple[str, datetime.date | None]:  # type: ignore[no-untyped-def]
+def _resolution(ctx: Context, rng: random.Random, received_on: datetime.date) -> tuple[str, datetime.date | None]:
     if received_on > ctx.today - 30 * DAY:
         return rng.choice((ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)), None
     resolved_on = min(ctx.today, received_on + rng.randint(3, 40) * DAY)

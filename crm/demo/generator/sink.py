@@ -2,6 +2,7 @@
 
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, Model
 
 
@@ -22,7 +23,7 @@ class PkAllocator:
 
 
 def _first_free_id(model: type[Model]) -> int:
-    largest = model.objects.aggregate(top=Max("pk"))["top"] or 0
+    largest = model._default_manager.aggregate(top=Max("pk"))["top"] or 0
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -33,7 +34,7 @@ def _first_free_id(model: type[Model]) -> int:
     return max(largest, row[0] if row else 0) + 1
 
 
-def _pg_sequence(cursor, table: str) -> str:  # type: ignore[no-untyped-def]
+def _pg_sequence(cursor: CursorWrapper, table: str) -> str:
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
     return cursor.fetchone()[0]
 
@@ -66,6 +67,6 @@ class Sink:
         for model in self._order:
             buffer = self._buffers[model]
             if buffer:
-                model.objects.bulk_create(buffer, batch_size=self._batch_size)
+                model._default_manager.bulk_create(buffer, batch_size=self._batch_size)
                 self.written[model._meta.label] += len(buffer)
                 buffer.clear()

@@ -1,8 +1,10 @@
 """The generated data is internally consistent and every identifier passes the validators."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from crm.clients.models import Client, Consent
@@ -81,3 +83,12 @@ def test_personal_data_consents_are_sometimes_missing_or_withdrawn(demo):
     assert Client.objects.filter(consents__isnull=True).exists()
     assert Consent.objects.filter(withdrawn_on__isnull=False).exists()
     assert Consent.objects.filter(withdrawn_on__isnull=True).count() > Consent.objects.count() * 0.8
+
+
+def test_generate_demo_leaves_existing_data_alone(demo):
+    out = io.StringIO()
+    call_command("generate_demo", "--scale", "XS", "--if-empty", stdout=out)
+    assert out.getvalue().startswith("Демо-данные не созданы: база не пуста")
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("generate_demo", "--scale", "XS", stdout=io.StringIO())
+    assert Client.objects.count() == 150

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from crm.clients.models import Client
 from crm.demo.generator import SCALES, generate, reset_business_data
+from crm.demo.queries import business_data_count, story_figures
 
 
 class Command(BaseCommand):
@@ -20,14 +20,16 @@ class Command(BaseCommand):
         mode.add_argument("--reset", action="store_true", help="сначала удалить сгенерированные бизнес-данные")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        existing = Client.objects.count()
+        existing = business_data_count()
         if existing and options["if_empty"]:
-            self.stdout.write(f"Демо-данные не созданы: в базе уже есть клиенты ({existing}).")
+            self.stdout.write(
+                f"Демо-данные не созданы: база не пуста (клиенты, регионы, команды, продукты: {existing})."
+            )
             return
         if existing and not options["reset"]:
             raise CommandError(
-                f"В базе уже есть клиенты ({existing}). Запустите с --reset, чтобы пересоздать демо-данные "
-                "(журнал аудита сохранится), или с --if-empty, чтобы ничего не делать."
+                f"База не пуста (клиенты, регионы, команды, продукты: {existing}). Запустите с --reset, чтобы "
+                "пересоздать демо-данные (журнал аудита сохранится), или с --if-empty, чтобы ничего не делать."
             )
         if options["reset"]:
             deleted = reset_business_data()
@@ -38,5 +40,7 @@ class Command(BaseCommand):
         report = generate(scale=scale, seed=options["seed"], today=today, log=self.stdout.write)
         for label, count in report.counts.items():
             self.stdout.write(f"  {label:<32} {count:>10}")
-        self.stdout.write(f"Договоры с изменёнными после согласования условиями: {', '.join(report.contracts_changed)}")
+        self.stdout.write("Заложенные истории (docs/demo-data.md):")
+        for story, figure in story_figures(today):
+            self.stdout.write(f"  ({story}) {figure}")
         self.stdout.write(self.style.SUCCESS(f"Готово за {report.seconds:.1f} с."))
