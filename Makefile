@@ -41,7 +41,7 @@ lint: install
 	$(PY) -m mypy crm config
 	.venv/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_ENV=production SECRET_KEY=ci-only-$$(head -c 32 /dev/urandom | base64 | tr -dc A-Za-z0-9) ALLOWED_HOSTS=crm.example.ru \
+	DJANGO_ENV=production SECRET_KEY=ci-only-$$(head -c 64 /dev/urandom | base64 | tr -dc A-Za-z0-9) ALLOWED_HOSTS=crm.example.ru \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 ## make demo SCALE=M: regenerate demo data from scratch at another scale.

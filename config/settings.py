@@ -213,6 +213,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several choice sets are called "kind"; name each one so the schema's enums are stable.
+    "ENUM_NAME_OVERRIDES": {
+        "DealKindEnum": "crm.pipeline.models.DealKind",
+        "TrendCutKindEnum": ["segment", "product_line", "industry_line"],
+        "WinRateSpotKindEnum": ["region", "manager"],
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
