@@ -26,6 +26,8 @@ DEMO_LOGINS = [
 
 @dataclass(frozen=True, slots=True)
 class DemoLogin:
+    """One line of the demo-login table."""
+
     username: str
     password: str
     role_label: str
@@ -52,11 +54,15 @@ def ensure_demo_users() -> list[DemoLogin]:
         before = {"role": user.role, "is_active": user.is_active, "is_superuser": user.is_superuser}
         user.role, user.is_active = role, True
         user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
-        user.set_password(DEMO_PASSWORD)
-        user.save()
         after = {"role": user.role, "is_active": user.is_active, "is_superuser": user.is_superuser}
-        changes = {key: [None if created else before[key], value] for key, value in after.items()}
-        record_event(actor=None, action="demo.login_prepared", subject=user, changes=changes)
+        # Hashing costs ~0.7 s a login: a second `make run` keeps the password a first run (or the user) set.
+        needs_password = created or not user.has_usable_password()
+        if needs_password or before != after:
+            if needs_password:
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+            changes = {key: [None if created else before[key], value] for key, value in after.items()}
+            record_event(actor=None, action="demo.login_prepared", subject=user, changes=changes)
         team = user.team.name if user.team else ""
         full_name = " ".join(part for part in (user.last_name, user.first_name, user.patronymic) if part)
         logins.append(DemoLogin(username, DEMO_PASSWORD, str(Role(role).label), full_name, team))

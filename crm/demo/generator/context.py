@@ -12,6 +12,8 @@ from crm.demo.generator.sink import PkAllocator
 
 @dataclass(frozen=True, slots=True)
 class RegionInfo:
+    """A generated region, its share of the clients and the cities (with tax region codes) they sit in."""
+
     id: int
     name: str
     code: str
@@ -33,6 +35,8 @@ class ManagerInfo:
 
 @dataclass(slots=True)
 class TeamInfo:
+    """A generated team with its senior (lead) and the salespeople who own clients."""
+
     id: int
     name: str
     region_code: str
@@ -42,6 +46,8 @@ class TeamInfo:
 
 @dataclass(slots=True)
 class Org:
+    """The generated org chart as the domain modules need it: no database round trips."""
+
     regions: list[RegionInfo]
     teams: list[TeamInfo]
     head_id: int
@@ -51,6 +57,8 @@ class Org:
 
 @dataclass(frozen=True, slots=True)
 class ProductInfo:
+    """A generated product: when it was on sale and what commission it pays."""
+
     id: int
     name: str
     line: str
@@ -62,6 +70,8 @@ class ProductInfo:
 
 @dataclass(frozen=True, slots=True)
 class CampaignInfo:
+    """A generated campaign: its channel and dates, to attach leads to."""
+
     id: int
     source: str
     starts_on: datetime.date
@@ -70,6 +80,8 @@ class CampaignInfo:
 
 @dataclass(slots=True)
 class Catalog:
+    """Products by line (the pilot apart) and the campaigns."""
+
     products: dict[str, list[ProductInfo]]
     pilot: ProductInfo
     campaigns: list[CampaignInfo]
@@ -91,6 +103,8 @@ class Refs:
 
 @dataclass(slots=True)
 class Context:
+    """One generation run: scale, seed, `today`, reference data, the org and catalogue, id allocation."""
+
     scale: Scale
     seed: int
     today: datetime.date

@@ -27,14 +27,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def month_start(day: datetime.date) -> datetime.date:
+    """The first day of the month of `day`."""
     return day.replace(day=1)
 
 
 def quarter_start(day: datetime.date) -> datetime.date:
+    """The first day of the calendar quarter of `day`."""
     return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
 def days_in_month(day: datetime.date) -> int:
+    """How many days the month of `day` has."""
     return calendar.monthrange(day.year, day.month)[1]
 
 

@@ -65,6 +65,8 @@ OTHER_REASON_TEXTS = ["Компания закрыла направление", 
 
 @dataclass(slots=True)
 class DealSpec:
+    """What a deal is about to be written with; `add_deal` fills in stage, probability and texts."""
+
     product: ProductInfo
     kind: str
     status: str

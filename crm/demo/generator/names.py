@@ -134,6 +134,7 @@ def person(rng: random.Random) -> tuple[str, str, str]:
 
 
 def full_name(parts: tuple[str, str, str]) -> str:
+    """«Фамилия Имя Отчество»."""
     return " ".join(parts)
 
 
@@ -150,5 +151,6 @@ def brand(rng: random.Random, industry: str, taken: set[str]) -> str:
 
 
 def phone(rng: random.Random, mobile: bool = True) -> str:
+    """A Russian phone number, mobile or a city line."""
     code = rng.randint(900, 999) if mobile else rng.choice((495, 499, 812, 343, 383, 861, 843))
     return f"+7 ({code}) {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"

@@ -42,6 +42,8 @@ STAFF_ROLES = [Role.RISK_MANAGER, Role.MARKETING, Role.SERVICE_DESK, Role.PRODUC
 
 @dataclass(slots=True)
 class UserSpec:
+    """A person to create or refresh: login, name, role and team (by position in the team list)."""
+
     username: str
     names: tuple[str, str, str]
     role: str

@@ -43,3 +43,18 @@ def test_demo_senior_and_manager_are_real_people_of_the_under_plan_team(demo):
     assert manager.team == senior.team
     assert manager.clients.count() >= 5 and manager.deals.count() >= 20
     assert authenticate(username="manager", password="demo12345") is not None
+
+
+@pytest.mark.django_db
+def test_a_second_run_changes_nothing_and_records_nothing():
+    from crm.audit.models import AuditEvent
+
+    run_demo_users()
+    events = AuditEvent.objects.count()
+    hashes = dict(User.objects.values_list("username", "password"))
+
+    run_demo_users()
+
+    assert AuditEvent.objects.count() == events
+    assert dict(User.objects.values_list("username", "password")) == hashes
+    assert authenticate(username="head", password="demo12345") is not None
