@@ -13,17 +13,17 @@ class IdentifierPool:
 
     def legal_entity_inn(self, rng: random.Random, tax_region: str) -> str:
         """A 10-digit ИНН of an organisation registered in `tax_region` (two digits)."""
-        while True:
-            body = f"{tax_region}{rng.randint(1, 99):02d}{rng.randint(0, 99_999):05d}"
-            inn = body + inn_check_digits(body)
-            if inn not in self._taken:
-                self._taken.add(inn)
-                return inn
+        return self._unique_inn(rng, tax_region, serial_digits=5)
 
     def sole_proprietor_inn(self, rng: random.Random, tax_region: str) -> str:
         """A 12-digit ИНН of a sole proprietor."""
+        return self._unique_inn(rng, tax_region, serial_digits=6)
+
+    def _unique_inn(self, rng: random.Random, tax_region: str, *, serial_digits: int) -> str:
         while True:
-            body = f"{tax_region}{rng.randint(1, 99):02d}{rng.randint(0, 999_999):06d}"
+            district = rng.randint(1, 99)  # drawn before the serial, as the data's checksums were made
+            serial = rng.randint(0, 10**serial_digits - 1)
+            body = f"{tax_region}{district:02d}{serial:0{serial_digits}d}"
             inn = body + inn_check_digits(body)
             if inn not in self._taken:
                 self._taken.add(inn)
