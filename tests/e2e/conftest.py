@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
-from django.conf import settings
 from django.db import connection
 
 from crm.audit import triggers
@@ -19,9 +18,6 @@ from crm.org.reference import load_reference_data as load_org
 from crm.pipeline.reference import load_reference_data as load_pipeline
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# The live server answers each request in a new thread; a persistent connection left in a finished thread
-# would keep PostgreSQL from dropping the test database at the end of the run.
-settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 REFERENCE_LOADERS = (load_org, load_catalog, load_clients, load_pipeline)
 # Not test-results/: pytest-playwright empties that folder at the start of every session.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
