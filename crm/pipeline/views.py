@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from crm.core.htmx import render_page_or_partial
 from crm.core.listing import paginate
 from crm.core.periods import today
 from crm.org.models import User
@@ -79,8 +80,7 @@ def _render_board(request: AuthenticatedRequest, *, error: str = "") -> HttpResp
         "stages": [column.stage for column in columns if column.stage.is_active],
         "can_write": may_write_deals(request.user),
     }
-    template = "pipeline/board.html#board" if request.htmx else "pipeline/board.html"
-    return render(request, template, context)
+    return render_page_or_partial(request, "pipeline/board.html", "board", context)
 
 
 @require_GET
