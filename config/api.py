@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("crm.clients.api")),
     path("", include("crm.pipeline.api")),
     path("", include("crm.planning.api")),
+    path("", include("crm.discounts.api")),
     path("", include("crm.analytics.api")),
 ]

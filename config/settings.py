@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "crm.service",
     "crm.underwriting",
     "crm.planning",
+    "crm.discounts",
     "crm.analytics",
     "crm.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/", include("crm.clients.urls")),
     path("deals/", include("crm.pipeline.urls")),
     path("plans/", include("crm.planning.urls")),
+    path("discounts/", include("crm.discounts.urls")),
     path("dashboard/", include("crm.analytics.urls")),
     path("audit/", include("crm.audit.urls")),
     path("notifications/", include("crm.notifications.urls")),

@@ -1,9 +1,12 @@
 """REST API of the funnel (routes included from config/api.py): deals, read and written through the services.
 
 Access is the UI's: a deal the caller may not see answers 404, exactly like a missing one; roles with no
-access to deals at all get 403 on the list. Errors are structured JSON (crm.core.api).
+access to deals at all get 403 on the list. Errors are structured JSON (crm.core.api); a discount above
+the maximum of a discount rule answers 400 with code `discount_rule_violated` and the rule and version
+(crm.discounts.serializers.violation_body).
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.urls import path
@@ -19,6 +22,8 @@ from crm.catalog.models import Product, Risk
 from crm.clients.access import clients_visible_to
 from crm.clients.models import Client, LeadSource
 from crm.core.periods import today
+from crm.discounts.serializers import DiscountRuleViolationSerializer, violation_body
+from crm.discounts.services import DiscountRuleViolation
 from crm.org.models import User
 from crm.pipeline import queries, services
 from crm.pipeline.access import (
@@ -72,10 +77,14 @@ class DealSerializer(serializers.ModelSerializer):
             "lost_reason_text",
             "lead_source",
             "requested_risks",
+            "requested_discount_rate",
+            "granted_discount_rate",
+            "discount_rule_version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {"discount_rule_version": {"help_text": "Версия правила скидок, решившая скидку (id)"}}
 
 
 class DealTermsSerializer(serializers.Serializer):
@@ -98,6 +107,18 @@ class DealTermsSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DealKind.choices, default=DealKind.NEW)
     lead_source = serializers.PrimaryKeyRelatedField(queryset=LeadSource.objects.all(), required=False, allow_null=True)
     requested_risks = serializers.PrimaryKeyRelatedField(queryset=Risk.objects.all(), many=True, required=False)
+    requested_discount_rate = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        min_value=0,
+        max_value=1,
+        required=False,
+        allow_null=True,
+        help_text="Доля (0,18 = 18 %); null — скидку не запрашивали. Действуют правила скидок.",
+    )
+    granted_discount_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False, allow_null=True
+    )
 
 
 class DealCreateSerializer(DealTermsSerializer):
@@ -150,6 +171,15 @@ def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
+def _written(write: Callable[[], Deal], success: int = status.HTTP_200_OK) -> Response:
+    """The deal after a service wrote it, or the 400 naming the discount rule it broke (nothing saved)."""
+    try:
+        deal = write()
+    except DiscountRuleViolation as error:
+        return Response(violation_body(error), status=status.HTTP_400_BAD_REQUEST)
+    return Response(DealSerializer(deal).data, status=success)
+
+
 class DealListApi(GenericAPIView):
     serializer_class = DealSerializer
 
@@ -165,13 +195,16 @@ class DealListApi(GenericAPIView):
         page = self.paginate_queryset(rows.prefetch_related("requested_risks"))
         return self.get_paginated_response(DealSerializer(page, many=True).data)
 
-    @extend_schema(request=DealCreateSerializer, responses={201: DealSerializer}, summary="Открыть сделку")
+    @extend_schema(
+        request=DealCreateSerializer,
+        responses={201: DealSerializer, 400: DiscountRuleViolationSerializer},
+        summary="Открыть сделку",
+    )
     def post(self, request: Request) -> Response:
         if not may_write_deals(_user(request)):
             raise PermissionDenied("Открывать сделки могут только сотрудники отдела продаж.")
         data = _valid(DealCreateSerializer(data=request.data, context={"user": _user(request)}))
-        deal = services.create_deal(actor=_user(request), data=data)
-        return Response(DealSerializer(deal).data, status=status.HTTP_201_CREATED)
+        return _written(lambda: services.create_deal(actor=_user(request), data=data), status.HTTP_201_CREATED)
 
 
 class DealDetailApi(GenericAPIView):
@@ -181,12 +214,15 @@ class DealDetailApi(GenericAPIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(DealSerializer(get_deal_for(_user(request), pk)).data)
 
-    @extend_schema(request=DealTermsSerializer, responses=DealSerializer, summary="Изменить условия сделки")
+    @extend_schema(
+        request=DealTermsSerializer,
+        responses={200: DealSerializer, 400: DiscountRuleViolationSerializer},
+        summary="Изменить условия сделки",
+    )
     def patch(self, request: Request, pk: int) -> Response:
         deal = get_deal_for(_user(request), pk, write=True)
         changes = _valid(DealTermsSerializer(data=request.data, partial=True))
-        deal = services.update_deal(actor=_user(request), deal=deal, changes=changes)
-        return Response(DealSerializer(deal).data)
+        return _written(lambda: services.update_deal(actor=_user(request), deal=deal, changes=changes))
 
 
 class DealMoveApi(GenericAPIView):

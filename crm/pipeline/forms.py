@@ -47,7 +47,7 @@ class RubField(forms.DecimalField):
 
 
 class PercentField(RubField):
-    """A probability typed in percent (45 or «45,5») and cleaned to a fraction (0.45, 0.455)."""
+    """A probability or a discount typed in percent (45 or «45,5») and cleaned to a fraction (0.45, 0.455)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_digits=5, decimal_places=2, max_value=HUNDRED, **kwargs)
@@ -92,6 +92,12 @@ class DealForm(StyledFormMixin, forms.Form):
     probability = PercentField(
         label=_("Вероятность, %"), required=False, help_text=_("Пусто — вероятность по умолчанию для этапа.")
     )
+    requested_discount_rate = PercentField(
+        label=_("Запрошенная скидка, %"),
+        required=False,
+        help_text=_("Пусто — скидку не запрашивали. Действуют правила скидок начальника отдела."),
+    )
+    granted_discount_rate = PercentField(label=_("Предоставленная скидка, %"), required=False)
     expected_close_on = forms.DateField(label=_("Ожидаемая дата закрытия"), required=False, widget=DateInput())
     kind = forms.ChoiceField(label=_("Тип продажи"), choices=DealKind.choices, initial=DealKind.NEW)
     lead_source = forms.ModelChoiceField(label=_("Источник"), queryset=LeadSource.objects.all(), required=False)
@@ -117,10 +123,12 @@ class DealForm(StyledFormMixin, forms.Form):
 
 
 def deal_initial(deal: Deal) -> dict[str, Any]:
-    """The edit form's values: the deal's terms, its probability shown in percent."""
+    """The edit form's values: the deal's terms, its probability and discounts shown in percent."""
     initial: dict[str, Any] = {name: getattr(deal, f"{name}_id") for name in ("product", "manager", "lead_source")}
     initial |= {name: getattr(deal, name) for name in ("title", "amount", "expected_close_on", "kind")}
-    initial["probability"] = None if deal.probability is None else deal.probability * HUNDRED
+    for name in ("probability", "requested_discount_rate", "granted_discount_rate"):
+        rate = getattr(deal, name)
+        initial[name] = None if rate is None else rate * HUNDRED
     initial["requested_risks"] = [risk.pk for risk in deal.requested_risks.all()]
     return initial
 

@@ -124,6 +124,8 @@ class Deal(models.Model):
     """A sales opportunity for one product with one client, owned by a manager, moving through stages.
 
     `probability` is the manager's own estimate; when empty the stage's default applies.
+    `discount_rule_version` is the discount rule version that applied when the discount was last set
+    (crm.discounts), kept when the rule changes later.
     """
 
     client = models.ForeignKey(
@@ -157,6 +159,15 @@ class Deal(models.Model):
     )
     granted_discount_rate = models.DecimalField(
         _("предоставленная скидка"), max_digits=5, decimal_places=4, null=True, blank=True, validators=RATE_VALIDATORS
+    )
+    discount_rule_version = models.ForeignKey(
+        "discounts.DiscountRuleVersion",
+        verbose_name=_("правило скидок"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deals",
+        help_text=_("Версия правила скидок, по которой решалась скидка сделки."),
     )
     lead = models.ForeignKey(
         Lead, verbose_name=_("лид"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deals"

@@ -3,6 +3,11 @@
 Each function is one business action: it validates, runs in one transaction, locks the deal row it
 changes, and writes exactly one audit event (old → new). Validation problems raise ValidationError
 keyed by the form field they concern; a closed deal refuses every change with a message saying why.
+
+Discounts (requested and granted) obey the head's discount rules (crm.discounts): whenever a discount is
+set — a rate changes, or the product changes under a discount — the rule in force decides; the version
+that applied is recorded on the deal and in the audit event, and a rate above its maximum raises
+`DiscountRuleViolation` (a ValidationError keyed by the rate's field) and leaves the deal unchanged.
 """
 
 import datetime
@@ -21,14 +26,27 @@ from crm.clients.access import get_client_for
 from crm.clients.models import Client
 from crm.core.money import to_money
 from crm.core.periods import today
+from crm.discounts.services import enforce_discount_rules
 from crm.org.access import assignable_managers
 from crm.org.models import User
 from crm.pipeline.access import deals_visible_to, may_write_deals
 from crm.pipeline.models import Deal, DealStatus, LostReason, Stage
+from crm.pipeline.signals import deal_terms_changed  # approvals hook (crm.approvals.apps)
 
-EDITABLE_FIELDS = ("title", "product", "manager", "amount", "probability", "expected_close_on", "kind", "lead_source")
+DISCOUNT_FIELDS = ("requested_discount_rate", "granted_discount_rate")
+EDITABLE_FIELDS = (
+    "title",
+    "product",
+    "manager",
+    "amount",
+    "probability",
+    "expected_close_on",
+    "kind",
+    "lead_source",
+    *DISCOUNT_FIELDS,
+)
 CREATE_FIELDS = ("client", "stage", *EDITABLE_FIELDS)
-AUDITED_FIELDS = (*CREATE_FIELDS, "status", "closed_on", "lost_reason", "lost_reason_text")
+AUDITED_FIELDS = (*CREATE_FIELDS, "status", "closed_on", "lost_reason", "lost_reason_text", "discount_rule_version")
 RATE_SCALE = Decimal("0.0001")
 LOCK_RELATED = ("client", "product", "manager", "stage", "lead_source")
 
@@ -42,8 +60,10 @@ def _snapshot(deal: Deal) -> dict[str, Any]:
     values = {name: _audit_value(getattr(deal, name)) for name in AUDITED_FIELDS}
     if values["amount"] is not None:
         values["amount"] = to_money(values["amount"])
-    if values["probability"] is not None:
-        values["probability"] = Decimal(values["probability"]).quantize(RATE_SCALE)
+    for name in ("probability", *DISCOUNT_FIELDS):
+        if values[name] is not None:
+            values[name] = Decimal(values[name]).quantize(RATE_SCALE)
+    values["discount_rule_version"] = deal.discount_rule_version_id
     values["requested_risks"] = sorted(str(risk) for risk in deal.requested_risks.all())
     return values
 
@@ -126,11 +146,32 @@ def create_deal(*, actor: User, data: Mapping[str, Any]) -> Deal:
         now = timezone.now()
         deal = Deal(**fields, status=DealStatus.OPEN, created_at=now, updated_at=now)
         _full_clean(deal, errors)
+        _decide_discount(deal)
         deal.save()
         deal.requested_risks.set(_as_list(data.get("requested_risks")))
         filled = {name: value for name, value in _snapshot(deal).items() if value not in (None, "", [])}
         record_event(actor=actor, action="deal.created", subject=deal, changes=diff({}, filled))
     return deal
+
+
+def _decide_discount(deal: Deal) -> None:
+    """Record the discount rule version that decides the deal's discounts; DiscountRuleViolation above its maximum."""
+    rates = {name: getattr(deal, name) for name in DISCOUNT_FIELDS}
+    deal.discount_rule_version = enforce_discount_rules(
+        client=deal.client, product=deal.product, rates=rates, on_date=today()
+    )
+
+
+def _discount_terms(deal: Deal) -> tuple[Any, ...]:
+    return (deal.product_id, *(getattr(deal, name) for name in DISCOUNT_FIELDS))
+
+
+def _discount_set_again(before: tuple[Any, ...], deal: Deal) -> bool:
+    """A rate changed, or the product (and so perhaps the line a rule covers) changed under a discount."""
+    product_id, *rates = before
+    if rates != [getattr(deal, name) for name in DISCOUNT_FIELDS]:
+        return True
+    return product_id != deal.product_id and any(rate is not None for rate in rates)
 
 
 def _apply_changes(actor: User, deal: Deal, changes: Mapping[str, Any], errors: dict[str, str]) -> None:
@@ -148,14 +189,20 @@ def _apply_changes(actor: User, deal: Deal, changes: Mapping[str, Any], errors: 
 
 
 def update_deal(*, actor: User, deal: Deal, changes: Mapping[str, Any]) -> Deal:
-    """Change an open deal's terms (not its stage or outcome); audited as `deal.updated` with old → new."""
+    """Change an open deal's terms (not its stage or outcome); audited as `deal.updated` with old → new.
+
+    A discount set again is decided by the discount rules (see the module docstring).
+    """
     with transaction.atomic():
         locked = _lock(actor, deal)
         _ensure_open(locked, _("изменять её нельзя"))
         before = _snapshot(locked)
+        discount_before = _discount_terms(locked)
         errors: dict[str, str] = {}
         _apply_changes(actor, locked, changes, errors)
         _full_clean(locked, errors)
+        if _discount_set_again(discount_before, locked):
+            _decide_discount(locked)
         if "requested_risks" in changes:
             locked.requested_risks.set(_as_list(changes["requested_risks"]))
         changed = diff(before, _snapshot(locked))
@@ -164,6 +211,8 @@ def update_deal(*, actor: User, deal: Deal, changes: Mapping[str, Any]) -> Deal:
         locked.updated_at = timezone.now()
         locked.save()
         record_event(actor=actor, action="deal.updated", subject=locked, changes=changed)
+        # --- approvals hook: terms changed after approval are flagged by receivers, in this transaction ---
+        deal_terms_changed.send(sender=Deal, deal=locked, actor=actor, changes=changed)
     return locked
 
 
