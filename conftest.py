@@ -5,15 +5,40 @@ Region «Центр» has team A (senior `senior_a`, managers `manager_a`, `mana
 """
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 
+from crm.audit import triggers
+from crm.catalog.reference import load_reference_data as load_catalog
+from crm.clients.reference import load_reference_data as load_clients
 from crm.core.roles import Role
 from crm.org.factories import RegionFactory, TeamFactory, UserFactory
+from crm.org.reference import load_reference_data as load_org
+from crm.pipeline.reference import load_reference_data as load_pipeline
+
+REFERENCE_LOADERS = (load_org, load_catalog, load_clients, load_pipeline)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher's 1M iterations would dominate the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """A committed database that other connections (a live server, psycopg) can see, with reference data.
+
+    The flush after each such test empties every table, reference data included, so it is loaded again.
+    SQLite's flush deletes row by row, which the append-only audit triggers refuse, so they are lifted
+    just for the flush; every test that relies on them installs them first (they are idempotent).
+    """
+    triggers.install(connection)
+    for load_reference_data in REFERENCE_LOADERS:
+        load_reference_data(django_apps)
+    yield
+    if connection.vendor == "sqlite":
+        triggers.uninstall(connection)
 
 
 @pytest.fixture

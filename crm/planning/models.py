@@ -53,6 +53,8 @@ class SalesPlan(models.Model):
         verbose_name = _("план продаж")
         verbose_name_plural = _("планы продаж")
         ordering = ["month", "scope_key"]
+        # The dashboard reads the plans of a few scopes over a few months (facts.load_plans).
+        indexes = [models.Index(fields=["scope_key", "month"], name="plan_scope_month")]
         constraints = [
             models.CheckConstraint(condition=Q(month__day=1), name="plan_month_first_day"),
             models.CheckConstraint(

@@ -8,17 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connection
-
-from crm.audit import triggers
-from crm.catalog.reference import load_reference_data as load_catalog
-from crm.clients.reference import load_reference_data as load_clients
-from crm.org.reference import load_reference_data as load_org
-from crm.pipeline.reference import load_reference_data as load_pipeline
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-REFERENCE_LOADERS = (load_org, load_catalog, load_clients, load_pipeline)
 # Not test-results/: pytest-playwright empties that folder at the start of every session.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
@@ -58,19 +49,9 @@ def screenshot_dir() -> Path:
 
 
 @pytest.fixture
-def browser_db(transactional_db):
-    """A committed database the live server can see, with the reference data the migrations load.
-
-    The flush after each such test empties every table, reference data included, so it is loaded again.
-    SQLite's flush deletes row by row, which the append-only audit triggers refuse, so they are lifted
-    just for the flush; every test that relies on them installs them first (they are idempotent).
-    """
-    triggers.install(connection)
-    for load_reference_data in REFERENCE_LOADERS:
-        load_reference_data(django_apps)
-    yield
-    if connection.vendor == "sqlite":
-        triggers.uninstall(connection)
+def browser_db(committed_db):
+    """A committed database the live server can see (see the root conftest's `committed_db`)."""
+    return committed_db
 
 
 @pytest.fixture
