@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("crm.planning.api")),
     path("", include("crm.discounts.api")),
     path("", include("crm.analytics.api")),
+    path("", include("crm.profitability.api")),
+    path("", include("crm.approvals.api")),
 ]

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "crm.planning",
     "crm.discounts",
     "crm.analytics",
+    "crm.profitability",
+    "crm.discussions",
+    "crm.approvals",
     "crm.demo",
 ]
 
@@ -219,6 +222,8 @@ SPECTACULAR_SETTINGS = {
         "DealKindEnum": "crm.pipeline.models.DealKind",
         "TrendCutKindEnum": ["segment", "product_line", "industry_line"],
         "WinRateSpotKindEnum": ["region", "manager"],
+        "ApprovalStateEnum": "crm.approvals.models.ApprovalState",
+        "ApprovalRouteEnum": "crm.approvals.models.RouteLevel",
     },
 }
 
@@ -246,3 +251,5 @@ LOGGING = {
 
 # Business settings of the department.
 CRM_DEVIATION_THRESHOLD = "0.10"
+# A request waiting longer than this for a decision reminds its approver (once a day): manage.py remind_approvers.
+CRM_APPROVAL_REMINDER_HOURS = int(os.environ.get("CRM_APPROVAL_REMINDER_HOURS", "24"))

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("badge/", views.badge, name="badge"),
     path("read/", views.read_all, name="read_all"),
+    path("<int:pk>/", views.open_notification, name="open"),
+    path("<int:pk>/read/", views.read_one, name="read"),
 ]

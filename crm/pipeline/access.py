@@ -50,7 +50,7 @@ def get_deal_for(user: User, pk: int, *, write: bool = False) -> Deal:
     """One deal the user may see (or change, with `write`); Deal.DoesNotExist for missing and forbidden."""
     if write and not may_write_deals(user):
         raise Deal.DoesNotExist(f"Deal {pk} not found")
-    related = ("client", "product__product_line", "manager", "stage", "lead_source")
+    related = ("client", "product__product_line", "manager", "stage", "lead_source", "discount_rule_version__rule")
     return deals_visible_to(user).select_related(*related).get(pk=pk)
 
 

@@ -34,12 +34,14 @@ from crm.catalog.models import ProductLine
 from crm.clients.models import Client
 from crm.core.money import format_percent, format_rub
 from crm.core.periods import Period
+from crm.discounts.models import DiscountRuleVersion
 from crm.org.models import User
 from crm.pipeline.models import Activity, Deal, DealQuerySet, DealStatus, Stage
 
 ROW_RELATED = ("client", "product__product_line", "manager", "stage")
 BOARD_CARDS_PER_STAGE = 30
 HISTORY_LIMIT = 100
+RATE_FIELDS = ("probability", "requested_discount_rate", "granted_discount_rate")
 ACTION_LABELS = {
     "deal.created": _("Создана"),
     "deal.updated": _("Изменена"),
@@ -226,9 +228,20 @@ def _display_value(name: str, value: Any) -> Any:
         return datetime.date.fromisoformat(str(value)).strftime("%d.%m.%Y")
     if name == "amount":
         return format_rub(Decimal(str(value)), kopecks=True)
-    if name == "probability":
+    if name in RATE_FIELDS:
         return format_percent(Decimal(str(value)))
     return value
+
+
+def _rule_versions(events: list[AuditEvent]) -> dict[str, str]:
+    """Names of the discount-rule versions the events mention, by id as audited (one query)."""
+    ids = {
+        value for event in events for value in event.changes.get("discount_rule_version", []) if value not in (None, "")
+    }
+    if not ids:
+        return {}
+    versions = DiscountRuleVersion.objects.filter(pk__in=ids).select_related("rule")
+    return {str(version.pk): f"«{version.rule.name}», {_('версия')} {version.number}" for version in versions}
 
 
 def _field_label(name: str) -> str:
@@ -239,9 +252,14 @@ def _field_label(name: str) -> str:
 def deal_history(deal: Deal) -> list[HistoryRow]:
     """The deal's audit events, newest first, ready to show."""
     rows = []
-    for event in events_for("pipeline.deal", deal.pk)[:HISTORY_LIMIT]:
+    events = list(events_for("pipeline.deal", deal.pk)[:HISTORY_LIMIT])
+    versions = _rule_versions(events)
+    for event in events:
         shown = [
-            (name, _display_value(name, old), _display_value(name, new)) for name, (old, new) in event.changes.items()
+            (name, versions.get(str(old), old), versions.get(str(new), new))
+            if name == "discount_rule_version"
+            else (name, _display_value(name, old), _display_value(name, new))
+            for name, (old, new) in event.changes.items()
         ]
         changes = [HistoryChange(_field_label(name), old, new) for name, old, new in shown if old != new]
         rows.append(HistoryRow(event, str(ACTION_LABELS.get(event.action, event.action)), changes))

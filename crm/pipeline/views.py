@@ -16,6 +16,7 @@ from django_htmx.middleware import HtmxDetails
 from crm.core.htmx import render_page_or_partial
 from crm.core.listing import paginate
 from crm.core.periods import today
+from crm.discounts.access import may_view_rules
 from crm.org.models import User
 from crm.pipeline import queries, services
 from crm.pipeline.access import (
@@ -122,6 +123,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "history": queries.deal_history(deal),
         "can_change": may_change_deal(request.user, deal),
         "client_card": may_open_client_card(request.user, deal),
+        "rule_visible": may_view_rules(request.user),
         "stages": Stage.objects.filter(is_active=True),
     }
     return render(request, "pipeline/deal_detail.html", context)

@@ -12,7 +12,7 @@ from django.db.models import Model
 
 from crm.catalog.models import ProductLine, Risk
 from crm.clients.models import Client, Consent, Contact, Industry, LeadSource
-from crm.demo.generator import amendments, discount_rules, plans
+from crm.demo.generator import amendments, approval_requests, discount_rules, plans
 from crm.demo.generator.catalog import build_catalog
 from crm.demo.generator.clients import make_profile, write_client, write_unconverted_leads
 from crm.demo.generator.config import BATCH_SIZE, Scale
@@ -90,6 +90,7 @@ def _generate(scale: Scale, seed: int, today: datetime.date, log: Callable[[str]
     changed = amendments.change_terms_after_approval(ctx)
     sink.written["planning.SalesPlan"] = plans.build_plans(ctx)
     sink.written["discounts.DiscountRule"] = discount_rules.write_discount_rules(ctx)
+    sink.written["approvals.ApprovalRequest"] = approval_requests.write_approval_requests(ctx)
     return GenerationReport(sink.written, changed, time.monotonic() - started)
 
 

@@ -249,3 +249,20 @@ def test_the_api_creates_within_the_limit_and_refuses_above(client, manager_a, c
     assert response.status_code == 201
     body = response.json()
     assert (body["requested_discount_rate"], body["discount_rule_version"]) == ("0.1500", version_of(rule).pk)
+
+
+def test_the_deal_card_shows_the_discounts_and_the_rule_that_decided_them(client, manager_a, deal, rule):
+    services.update_deal(
+        actor=manager_a,
+        deal=deal,
+        changes={"requested_discount_rate": Decimal("0.12"), "granted_discount_rate": Decimal("0.10")},
+    )
+    client.force_login(manager_a)
+
+    page = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
+
+    assert f"12,0{NB}% / 10,0{NB}%" in page
+    assert f"«Логистика до 500 млн»</a>, версия 1 (максимум 15,0{NB}%)" in page
+    history = page.split('data-testid="history"', 1)[1]
+    assert f"запрошенная скидка: — → 12,0{NB}%" in history
+    assert "правило скидок: — → «Логистика до 500 млн», версия 1" in history
