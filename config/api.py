@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("crm.analytics.api")),
     path("", include("crm.profitability.api")),
     path("", include("crm.approvals.api")),
+    path("integrations/", include("crm.integrations.api")),
 ]

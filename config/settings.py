@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "crm.profitability",
     "crm.discussions",
     "crm.approvals",
+    "crm.integrations",
     "crm.demo",
 ]
 

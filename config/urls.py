@@ -20,6 +20,7 @@ urlpatterns = [
     path("profitability/", include("crm.profitability.urls")),
     path("approvals/", include("crm.approvals.urls")),
     path("discussions/", include("crm.discussions.urls")),
+    path("integrations/", include("crm.integrations.urls")),
     path("audit/", include("crm.audit.urls")),
     path("notifications/", include("crm.notifications.urls")),
     path("api/", include("config.api")),

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from crm.audit import triggers
 from crm.audit.models import GENESIS_HASH, AuditEvent
 from crm.audit.queries import verify_chain
-from crm.audit.services import diff, record_event
+from crm.audit.services import diff, record_event, record_events
 
 
 def _event(actor, subject, action="region.renamed", changes=None):
@@ -29,6 +29,29 @@ def test_events_chain_to_the_previous_hash(head, subject):
     assert first.hash == first.compute_hash()
     assert (first.actor_label, first.subject_type, first.subject_id) == ("head", "org.region", str(subject.pk))
     assert verify_chain() == (2, [])
+
+
+def test_a_batch_appends_the_same_chain_as_one_event_at_a_time(head, subject, manager_a):
+    first = _event(head, subject)
+    with transaction.atomic():
+        batch = record_events(
+            actor=manager_a,
+            events=[("region.renamed", subject, {"name": ["B", "C"]}), ("region.recoded", subject, None)],
+        )
+
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [event.action for event in stored] == ["region.renamed", "region.renamed", "region.recoded"]
+    assert stored[1].prev_hash == first.hash and stored[2].prev_hash == stored[1].hash
+    assert [event.hash for event in batch] == [stored[1].hash, stored[2].hash]
+    assert (stored[2].actor_label, stored[2].changes) == ("manager_a", {})
+    assert verify_chain() == (3, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_refuses_to_run_outside_a_transaction(head, subject):
+    with pytest.raises(RuntimeError):
+        record_events(actor=head, events=[("x", subject, None)])
+    assert AuditEvent.objects.count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
