@@ -20,6 +20,11 @@ class NavItem:
     url: str
     label: str | Promise
     is_active: bool
+    is_secondary: bool = False
+
+
+SECONDARY_FROM = 80
+"""Entries from this position on (imports, audit, integrations) sit in the «Ещё» menu, so the bar stays one line."""
 
 
 _entries: list[NavEntry] = []
@@ -42,4 +47,4 @@ def menu_for(user: Any, current_path: str) -> list[NavItem]:
             continue
     matches = [url for _, url in visible if url != "/" and current_path.startswith(url)]
     active = max(matches, key=len, default=None)
-    return [NavItem(url, entry.label, url == active) for entry, url in visible]
+    return [NavItem(url, entry.label, url == active, entry.position >= SECONDARY_FROM) for entry, url in visible]
