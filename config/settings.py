@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "crm.discussions",
     "crm.approvals",
     "crm.integrations",
+    "crm.imports",
+    "crm.reports",
     "crm.demo",
 ]
 

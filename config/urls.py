@@ -21,6 +21,7 @@ urlpatterns = [
     path("approvals/", include("crm.approvals.urls")),
     path("discussions/", include("crm.discussions.urls")),
     path("integrations/", include("crm.integrations.urls")),
+    path("imports/", include("crm.imports.urls")),
     path("audit/", include("crm.audit.urls")),
     path("notifications/", include("crm.notifications.urls")),
     path("api/", include("config.api")),

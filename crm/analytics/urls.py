@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from crm.analytics import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard_page, name="dashboard"),
     path("node/<str:key>/", views.node_page, name="node"),
     path("export/<slug:table>.xlsx", views.export, name="export"),
+    path("", include("crm.reports.dashboard_urls")),  # report.pdf, export/<table>.csv
 ]
