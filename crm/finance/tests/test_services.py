@@ -4,7 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from crm.audit.models import AuditEvent
 from crm.core.upserts import InvalidItem
@@ -223,3 +224,16 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(contract, administrato
         batch = upsert_instalments(actor=administrator, source="finance", items=items)
 
     assert batch.counts["unchanged"] == 200
+
+
+def test_new_claims_cost_no_query_per_claim(contract, administrator):
+    """The audit diff reads each claim's client: it comes with the contract, not one query per claim."""
+
+    def queries_for(count: int, offset: int) -> int:
+        items = [claim_item(external_id=f"1C-CLM-{offset + n}") for n in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            batch = upsert_claims(actor=administrator, source="finance", items=items)
+        assert batch.counts["created"] == count
+        return len(queries.captured_queries)
+
+    assert queries_for(2, 0) == queries_for(40, 100)
