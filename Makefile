@@ -44,6 +44,12 @@ lint: install
 	DJANGO_ENV=production SECRET_KEY=ci-only-$$(head -c 64 /dev/urandom | base64 | tr -dc A-Za-z0-9) ALLOWED_HOSTS=crm.example.ru \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
+## make bench [SCALES="S M L"] [BENCH_REPEAT=10]: time every key screen and figure, check the figures
+## against hand-written SQL and DuckDB, write docs/benchmarks.md (L takes ~25 min to generate the first time).
+SCALES ?= S M
+bench: install
+	BENCH_REPEAT=$(or $(BENCH_REPEAT),10) scripts/bench.sh $(SCALES)
+
 ## make demo SCALE=M: regenerate demo data from scratch at another scale.
 demo: install
 	$(PY) manage.py migrate --noinput

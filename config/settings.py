@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "crm.imports",
     "crm.reports",
     "crm.demo",
+    "crm.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,329 @@
+"""What `make bench` measures: screens, operations and analytic figures, one line (or one entry) each.
+
+- A `Screen` is a URL requested through Django's full request handler as a demo user.
+- An `Operation` is a service call (with an untimed setup when it changes data).
+- A `Figure` is an analytic figure: the product's function, and the same figure written by hand in SQL,
+  which runs on PostgreSQL through psycopg and on DuckDB over the same tables exported to Parquet. The
+  benchmark fails when the product's figure differs from a reference.
+
+SQL is written once for both engines with `:name` parameters; tables keep their PostgreSQL names.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from crm.analytics.queries import deal_outcomes_by_manager, load_plans, sales_facts_by, weighted_forecast
+from crm.analytics.sales import comparison_windows, plan_to_date
+from crm.approvals.services import approve_request, submit_request
+from crm.audit.queries import events_for
+from crm.catalog.models import Product
+from crm.clients.models import Client
+from crm.core.periods import Period
+from crm.org.models import User
+from crm.pipeline.services import create_deal
+from crm.profitability.queries import Filters, loss_ratio_report, ltv_ranking, ltv_windows
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """The moment and the people a run measures with; `ids` names sample records for URLs."""
+
+    today: datetime.date
+    period: Period
+    users: dict[str, User]
+    ids: dict[str, int]
+
+    @property
+    def head(self) -> User:
+        return self.users["head"]
+
+
+@dataclass(frozen=True)
+class Screen:
+    label: str
+    url: Callable[[Context], str]
+    user: str = "head"
+
+
+@dataclass(frozen=True)
+class Operation:
+    label: str
+    run: Callable[[Context, Any], Any]
+    setup: Callable[[Context], Any] = lambda context: None
+    target_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An analytic figure as rows (sorted tuples), from the product and from hand-written SQL."""
+
+    label: str
+    product: Callable[[Context], Iterable[Row]]
+    sql: str
+    params: Callable[[Context], dict[str, Any]]
+    tables: Sequence[str] = field(default_factory=tuple)
+
+
+def _quarter(context: Context) -> dict[str, Any]:
+    return {"first": context.period.first, "last": context.period.last}
+
+
+def _fact_rows(context: Context, dimension: Any) -> list[Row]:
+    facts = sales_facts_by(context.head, {"p": context.period}, dimension)["p"]
+    return [(key, fact.amount, fact.count) for key, fact in facts.items()]
+
+
+def _dynamics_rows(context: Context) -> list[Row]:
+    windows = comparison_windows(context.period, context.today)
+    named = {"current": windows.current, "previous": windows.previous, "last_year": windows.last_year}
+    facts = sales_facts_by(context.head, named, "manager")
+    managers = set().union(*(facts[name].keys() for name in named))
+    zero = (Decimal(0), 0)
+    rows = []
+    for manager in managers:
+        values = [facts[name].get(manager) for name in named]
+        rows.append((manager, *(v for fact in values for v in ((fact.amount, fact.count) if fact else zero))))
+    return rows
+
+
+def _dynamics_params(context: Context) -> dict[str, Any]:
+    windows = comparison_windows(context.period, context.today)
+    return {
+        "first": windows.current.first,
+        "last": windows.current.last,
+        "p_first": windows.previous.first,
+        "p_last": windows.previous.last,
+        "y_first": windows.last_year.first,
+        "y_last": windows.last_year.last,
+    }
+
+
+def _forecast_rows(context: Context) -> list[Row]:
+    forecast = weighted_forecast(context.head, context.period, context.today, fact_amount=Decimal(0))
+    rows: list[Row] = [(s.stage_id, s.count, s.amount, s.weighted_amount) for s in forecast.by_stage]
+    rows.append((-1, forecast.overdue.count, forecast.overdue.amount, None))
+    return rows
+
+
+def _forecast_params(context: Context) -> dict[str, Any]:
+    window_first = max(context.today, context.period.first)
+    return {"window_first": window_first, "last": context.period.last, "today": context.today}
+
+
+def _outcome_rows(context: Context) -> list[Row]:
+    outcomes = deal_outcomes_by_manager(context.head, {"p": context.period})["p"]
+    return [(manager, outcome.won, outcome.lost) for manager, outcome in outcomes.items()]
+
+
+def _plan_rows(context: Context) -> list[Row]:
+    monthly = load_plans([context.period], ["company"]).amounts("company")
+    to_date = None if monthly is None else plan_to_date(monthly, context.period, context.today)
+    return [(to_date,)]
+
+
+def _plan_params(context: Context) -> dict[str, Any]:
+    month = Period.month(context.today.year, context.today.month)
+    return {
+        **_quarter(context),
+        "month_first": month.first,
+        "elapsed_days": min(context.today, context.period.last).day if context.today in context.period else 0,
+        "month_days": month.days,
+    }
+
+
+FIGURES: list[Figure] = [
+    Figure(
+        "Sales fact by manager, quarter",
+        lambda c: _fact_rows(c, "manager"),
+        "SELECT manager_id, SUM(written_premium_amount), COUNT(*) FROM policies_contract "
+        "WHERE status <> 'cancelled' AND concluded_on BETWEEN :first AND :last GROUP BY manager_id",
+        _quarter,
+        ("policies_contract",),
+    ),
+    Figure(
+        "Sales fact by product line, quarter",
+        lambda c: _fact_rows(c, "product_line"),
+        "SELECT p.product_line_id, SUM(c.written_premium_amount), COUNT(*) FROM policies_contract c "
+        "JOIN catalog_product p ON p.id = c.product_id "
+        "WHERE c.status <> 'cancelled' AND c.concluded_on BETWEEN :first AND :last GROUP BY p.product_line_id",
+        _quarter,
+        ("policies_contract", "catalog_product"),
+    ),
+    Figure(
+        "Sales fact by segment, quarter",
+        lambda c: _fact_rows(c, "segment"),
+        "SELECT k.segment, SUM(c.written_premium_amount), COUNT(*) FROM policies_contract c "
+        "JOIN clients_client k ON k.id = c.client_id "
+        "WHERE c.status <> 'cancelled' AND c.concluded_on BETWEEN :first AND :last GROUP BY k.segment",
+        _quarter,
+        ("policies_contract", "clients_client"),
+    ),
+    Figure(
+        "Period over period by manager (quarter, previous, last year)",
+        _dynamics_rows,
+        "SELECT manager_id, "
+        "COALESCE(SUM(written_premium_amount) FILTER (WHERE concluded_on BETWEEN :first AND :last), 0), "
+        "COUNT(*) FILTER (WHERE concluded_on BETWEEN :first AND :last), "
+        "COALESCE(SUM(written_premium_amount) FILTER (WHERE concluded_on BETWEEN :p_first AND :p_last), 0), "
+        "COUNT(*) FILTER (WHERE concluded_on BETWEEN :p_first AND :p_last), "
+        "COALESCE(SUM(written_premium_amount) FILTER (WHERE concluded_on BETWEEN :y_first AND :y_last), 0), "
+        "COUNT(*) FILTER (WHERE concluded_on BETWEEN :y_first AND :y_last) "
+        "FROM policies_contract WHERE status <> 'cancelled' AND (concluded_on BETWEEN :first AND :last "
+        "OR concluded_on BETWEEN :p_first AND :p_last OR concluded_on BETWEEN :y_first AND :y_last) "
+        "GROUP BY manager_id",
+        _dynamics_params,
+        ("policies_contract",),
+    ),
+    Figure(
+        "Company plan to date, quarter",
+        _plan_rows,
+        "SELECT SUM(CASE WHEN month < :month_first THEN amount "
+        "WHEN month = :month_first THEN amount * :elapsed_days / :month_days ELSE 0 END) "
+        "FROM planning_salesplan WHERE scope_key = 'company' AND product_line_id IS NULL "
+        "AND month BETWEEN :first AND :last",
+        _plan_params,
+        ("planning_salesplan",),
+    ),
+    Figure(
+        "Weighted forecast by stage, overdue deals",
+        _forecast_rows,
+        "SELECT d.stage_id, COUNT(*), SUM(d.amount), SUM(d.amount * COALESCE(d.probability, s.default_probability)) "
+        "FROM pipeline_deal d JOIN pipeline_stage s ON s.id = d.stage_id "
+        "WHERE d.status = 'open' AND d.expected_close_on BETWEEN :window_first AND :last GROUP BY d.stage_id "
+        "UNION ALL SELECT -1, COUNT(*), COALESCE(SUM(amount), 0), NULL FROM pipeline_deal "
+        "WHERE status = 'open' AND expected_close_on < :today",
+        _forecast_params,
+        ("pipeline_deal", "pipeline_stage"),
+    ),
+    Figure(
+        "Deals won and lost by manager, quarter",
+        _outcome_rows,
+        "SELECT manager_id, COUNT(*) FILTER (WHERE status = 'won'), COUNT(*) FILTER (WHERE status = 'lost') "
+        "FROM pipeline_deal WHERE status IN ('won', 'lost') AND closed_on BETWEEN :first AND :last "
+        "GROUP BY manager_id",
+        _quarter,
+        ("pipeline_deal",),
+    ),
+]
+
+
+def _ltv_window(context: Context) -> dict[str, Any]:
+    windows = ltv_windows(context.today)
+    return {"a": windows["y1"].first, "b": windows["y3"].last}
+
+
+def _ltv_rows(context: Context) -> list[Row]:
+    ranking = ltv_ranking(context.head, context.today, Filters(), order="top", limit=20)
+    return [(row.client.id, row.ltv) for row in ranking.rows]
+
+
+def _loss_ratio_rows(context: Context) -> list[Row]:
+    window = _ltv_window(context)
+    report = loss_ratio_report(context.head, Period(window["a"], window["b"]), Filters())
+    return [
+        (int(row.key), row.economics.earned_premium, row.economics.incurred_claims, row.economics.claims_count)
+        for row in report.rows
+        if row.key
+    ]
+
+
+# Days of cover inside [:a, :b] over the days of the full term; cover ends at an earlier termination date.
+COVER_SHARE = (
+    "GREATEST(0, LEAST(CASE WHEN c.terminated_on < c.ends_on THEN c.terminated_on ELSE c.ends_on END, :b) "
+    "- GREATEST(c.starts_on, :a) + 1) / (c.ends_on - c.starts_on + 1)"
+)
+
+FIGURES += [
+    Figure(
+        "Top-20 clients by 3-year LTV",
+        _ltv_rows,
+        "WITH e AS (SELECT c.client_id, SUM((c.written_premium_amount - c.commission_amount) * "  # noqa: S608 - constants
+        + COVER_SHARE
+        + ") AS net FROM policies_contract c WHERE c.status <> 'cancelled' AND c.starts_on <= :b "
+        "GROUP BY c.client_id), "
+        "k AS (SELECT client_id, SUM(incurred_amount) AS claims FROM finance_claim WHERE loss_on BETWEEN :a AND :b "
+        "GROUP BY client_id) "
+        "SELECT COALESCE(e.client_id, k.client_id), COALESCE(e.net, 0) - COALESCE(k.claims, 0) AS ltv "
+        "FROM e FULL OUTER JOIN k ON k.client_id = e.client_id ORDER BY ltv DESC LIMIT 20",
+        _ltv_window,
+        ("policies_contract", "finance_claim"),
+    ),
+    Figure(
+        "Loss ratio by industry, 36 months: earned premium, incurred claims, claims",
+        _loss_ratio_rows,
+        "WITH e AS (SELECT k.industry_id, SUM(c.written_premium_amount * "  # noqa: S608 - constants only
+        + COVER_SHARE
+        + ") AS earned FROM policies_contract c JOIN clients_client k ON k.id = c.client_id "
+        "WHERE c.status <> 'cancelled' AND c.starts_on <= :b AND k.industry_id IS NOT NULL GROUP BY k.industry_id), "
+        "m AS (SELECT k.industry_id, SUM(f.incurred_amount) AS incurred, COUNT(*) AS n FROM finance_claim f "
+        "JOIN clients_client k ON k.id = f.client_id WHERE f.loss_on BETWEEN :a AND :b "
+        "AND k.industry_id IS NOT NULL GROUP BY k.industry_id) "
+        "SELECT COALESCE(e.industry_id, m.industry_id), COALESCE(e.earned, 0), COALESCE(m.incurred, 0), "
+        "COALESCE(m.n, 0) FROM e FULL OUTER JOIN m ON m.industry_id = e.industry_id",
+        _ltv_window,
+        ("policies_contract", "finance_claim", "clients_client"),
+    ),
+]
+
+
+SCREENS: list[Screen] = [
+    Screen("dashboard page", lambda c: "/dashboard/"),
+    Screen("dashboard API", lambda c: "/api/dashboard/?period=quarter"),
+    Screen("dashboard API: hot spots", lambda c: "/api/dashboard/hot-spots/?period=quarter"),
+    Screen("dashboard: drill-down to a team", lambda c: f"/dashboard/node/team:{c.ids['team']}/"),
+    Screen("dashboard: drill-down to a manager", lambda c: f"/dashboard/node/manager:{c.ids['manager']}/"),
+    Screen("dashboard API: a manager's deals", lambda c: f"/api/dashboard/managers/{c.ids['manager']}/deals/"),
+    Screen("dashboard: XLSX export of the hierarchy", lambda c: "/dashboard/export/hierarchy.xlsx"),
+    Screen("deal list of a manager, page 1", lambda c: "/deals/", user="manager"),
+    Screen("deal list, all deals, page 1", lambda c: "/deals/"),
+    Screen("deal list, all deals, page 50", lambda c: "/deals/?page=50"),
+    Screen("client card", lambda c: f"/clients/{c.ids['client']}/"),
+    Screen("client card: profitability panel", lambda c: f"/profitability/clients/{c.ids['client']}/panel/"),
+    Screen("audit journal", lambda c: "/audit/"),
+    Screen("Top-20 clients by 3-year LTV", lambda c: "/profitability/"),
+    Screen("loss ratio by industry", lambda c: "/profitability/loss-ratio/"),
+    Screen("toxic clients", lambda c: "/profitability/toxic/"),
+    Screen("API: Top-20 by LTV", lambda c: "/api/profitability/ltv/"),
+    Screen("API: loss ratio by industry", lambda c: "/api/profitability/loss-ratio/"),
+    Screen("API: toxic clients", lambda c: "/api/profitability/toxic/"),
+    Screen("approval inbox, head", lambda c: "/approvals/"),
+    Screen("approval inbox, senior", lambda c: "/approvals/", user="senior"),
+    Screen("approval decision card", lambda c: f"/approvals/{c.ids['approval']}/"),
+    Screen("discount rules", lambda c: "/discounts/"),
+]
+
+
+def _request_to_approve(context: Context) -> Any:
+    """A new deal of `manager` with a 30 % discount request, routed to the head (untimed setup)."""
+    manager = context.users["manager"]
+    client = Client.objects.get(pk=context.ids["client"])
+    deal = create_deal(
+        actor=manager,
+        data={
+            "client": client,
+            "product": Product.objects.filter(is_active=True).order_by("pk").first(),
+            "amount": Decimal("1000000.00"),
+        },
+    )
+    return submit_request(actor=manager, deal=deal, discount_rate=Decimal("0.30"), justification="Замер")
+
+
+def _approve(context: Context, request: Any) -> Any:
+    return approve_request(
+        actor=context.head, request=request, comment="Замер", override_reason="Замер производительности"
+    )
+
+
+def _audit_trail(context: Context, _state: Any) -> Any:
+    return list(events_for("clients.client", context.ids["client"])[:100])
+
+
+OPERATIONS: list[Operation] = [
+    Operation("approve a request (service, head)", _approve, _request_to_approve),
+    Operation("audit trail of a client (100 latest events)", _audit_trail),
+]
