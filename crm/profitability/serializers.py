@@ -22,7 +22,7 @@ def points(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=None, decimal_places=1, rounding=ROUND_HALF_UP, **kwargs)
 
 
-class PeriodSerializer(serializers.Serializer):
+class WindowSerializer(serializers.Serializer):
     first = serializers.DateField()
     last = serializers.DateField()
 
@@ -57,8 +57,8 @@ class LtvRowSerializer(serializers.Serializer):
 
 
 class LtvRankingSerializer(serializers.Serializer):
-    window = PeriodSerializer()
-    years = PeriodSerializer(many=True)
+    window = WindowSerializer()
+    years = WindowSerializer(many=True)
     order = serializers.ChoiceField(choices=["top", "bottom"])
     limit = serializers.IntegerField()
     clients_count = serializers.IntegerField(help_text="Клиентов с договорами или убытками в окне")
@@ -80,7 +80,7 @@ class ClaimsWithoutPremiumSerializer(serializers.Serializer):
 
 
 class LossRatioReportSerializer(serializers.Serializer):
-    window = PeriodSerializer()
+    window = WindowSerializer()
     level = serializers.ChoiceField(choices=["industry", "segment", "product_line", "client"])
     rows = LossRatioRowSerializer(many=True)
     total = EconomicsSerializer(help_text="Выборка (все фильтры)")
@@ -130,7 +130,7 @@ class ToxicRowSerializer(serializers.Serializer):
 
 
 class ToxicListSerializer(serializers.Serializer):
-    window = PeriodSerializer()
+    window = WindowSerializer()
     score_threshold = serializers.IntegerField()
     toxic_count = serializers.IntegerField()
     assessed_count = serializers.IntegerField()
@@ -141,13 +141,13 @@ class ToxicListSerializer(serializers.Serializer):
 class ClientProfitabilitySerializer(serializers.Serializer):
     client_id = serializers.IntegerField()
     today = serializers.DateField()
-    ltv_window = PeriodSerializer()
+    ltv_window = WindowSerializer()
     ltv = money()
     earned_premium = money()
     earned_commission = money()
     incurred_claims = money()
     yearly_ltv = serializers.ListField(child=money())
-    score_window = PeriodSerializer()
+    score_window = WindowSerializer()
     loss_ratio = rate(allow_null=True)
     claim_frequency = rate(allow_null=True)
     claim_frequency_ratio = rate(allow_null=True)

@@ -25,6 +25,7 @@ from crm.demo.generator.sink import PkAllocator, Sink, reset_sequences
 from crm.finance.models import Claim, Instalment
 from crm.pipeline.models import Activity, Deal, Lead, Stage
 from crm.policies.models import Contract
+from crm.profitability.queries.snapshot import refresh as refresh_profitability
 from crm.service.models import Complaint, NpsResponse
 from crm.underwriting.models import UnderwritingDecision
 
@@ -91,6 +92,7 @@ def _generate(scale: Scale, seed: int, today: datetime.date, log: Callable[[str]
     sink.written["planning.SalesPlan"] = plans.build_plans(ctx)
     sink.written["discounts.DiscountRule"] = discount_rules.write_discount_rules(ctx)
     sink.written["approvals.ApprovalRequest"] = approval_requests.write_approval_requests(ctx)
+    sink.written["profitability.snapshot"] = refresh_profitability(full=True, today=today).rows  # fresh snapshot
     return GenerationReport(sink.written, changed, time.monotonic() - started)
 
 

@@ -5,7 +5,8 @@ One statement gives the rows of the level, the viewer's whole portfolio (the com
 with, over everything the viewer may see, whatever the filters) and the clients of the selection with claims
 but no earned premium (their loss ratio is undefined, so they are listed apart); then one query names them.
 The level is the first of industry, segment, product line not fixed by the filters; with all three fixed,
-the rows are clients, worst loss ratio first.
+the rows are clients, worst loss ratio first. Over the default period (36 months ending today) the entries come
+from the snapshot when it is fresh (`crm.profitability.queries.snapshot`): the same numbers.
 """
 
 from typing import Any
@@ -18,10 +19,11 @@ from crm.catalog.models import ProductLine
 from crm.clients.models import Client, Industry, Segment
 from crm.core.periods import Period
 from crm.org.models import User
+from crm.profitability.queries import snapshot
 from crm.profitability.queries.ledger import Key, economics_columns, entries
 from crm.profitability.queries.ltv import economics_of
 from crm.profitability.queries.refs import client_refs
-from crm.profitability.queries.scope import NO_FILTERS, Filters
+from crm.profitability.queries.scope import NO_FILTERS, Filters, viewer_q
 from crm.profitability.queries.sql import Sql, fetch, integer, statement
 from crm.profitability.results import ClaimsWithoutPremium, Level, LossRatioReport, LossRatioRow
 
@@ -87,6 +89,25 @@ def _keys(level: Level, filters: Filters) -> dict[str, Key]:
     }
 
 
+SNAPSHOT_GROUPS: dict[Level, str] = {
+    "industry": "client__industry_id",
+    "segment": "client__segment",
+    "product_line": "product_line_id",
+    "client": "client_id",
+}
+
+
+def _snapshot_keys(level: Level, filters: Filters) -> dict[str, Any]:
+    """The same keys as `_keys`, as expressions on the snapshot's rows (client and product line)."""
+    condition = filters.client_q("client__") & snapshot.line_q(filters.product_line_id)
+    selected: Any = (
+        Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+        if condition
+        else Value(1, output_field=IntegerField())
+    )
+    return {"grp": Cast(F(SNAPSHOT_GROUPS[level]), CharField()), "sel": selected}
+
+
 def _names(level: Level, keys: list[str]) -> dict[str, str]:
     """The display name of each group key of the level (one query; segments need none)."""
     if level == "segment":
@@ -114,7 +135,16 @@ def loss_ratio_report(viewer: User, window: Period, filters: Filters | None = No
     """The level's rows, the company-wide figure and the clients apart, over the window (3 queries)."""
     filters = filters or NO_FILTERS
     level = level_for(filters)
-    parts = entries(viewer, {"w": window}, Q(), Q(), _keys(level, filters))
+    default = window == snapshot.default_window(window.last)
+    if default and snapshot.ledger_source(window.last) is not None:
+        # Without a product line in the rows or the filters, one row per client is enough.
+        per_client = level != "product_line" and filters.product_line_id is None
+        rows_of = (snapshot.window_clients() if per_client else snapshot.window_rows()).filter(
+            viewer_q(viewer, "client__")
+        )
+        parts = snapshot.window_entries(rows_of, _snapshot_keys(level, filters))
+    else:
+        parts = entries(viewer, {"w": window}, Q(), Q(), _keys(level, filters))
     fetched = fetch(statement(parts, _body(level)), Client.objects.db)
     groups = [row for row in fetched if row["kind"] == "group"]
     apart = [row for row in fetched if row["kind"] == "apart"]

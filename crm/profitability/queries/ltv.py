@@ -4,6 +4,8 @@
 Ranked are the viewer's clients (narrowed by the filters) with business in the window: a contract covering a
 day of it or a claim in it. The product-line filter keeps only that line's contracts and their claims. The
 yearly LTVs split the window into three consecutive 12-month windows, so they add up to the LTV.
+When the snapshot is fresh for `today` (`crm.profitability.queries.snapshot`) the statement reads its per-client
+figures (or, with a product line, its per-line entries) instead of the contracts and claims: the same numbers.
 """
 
 import datetime
@@ -16,9 +18,10 @@ from crm.org.models import User
 from crm.policies.models import Contract
 from crm.profitability import formulas
 from crm.profitability.expressions import cover_days
+from crm.profitability.queries import snapshot
 from crm.profitability.queries.ledger import economics_columns, entries
 from crm.profitability.queries.refs import client_refs
-from crm.profitability.queries.scope import Filters
+from crm.profitability.queries.scope import Filters, viewer_q
 from crm.profitability.queries.sql import Sql, decimal, fetch, integer, statement
 from crm.profitability.results import Economics, LtvRanking, LtvRow, Order
 
@@ -33,7 +36,7 @@ def ltv_windows(today: datetime.date) -> dict[str, Period]:
     return dict(zip(YEARS, formulas.yearly_windows(today), strict=True))
 
 
-def _ltv(windows: list[str]) -> str:
+def ltv_sql(windows: list[str]) -> str:
     return " - ".join(
         f"COALESCE(SUM({' + '.join(f'{column}_{w}' for w in windows)}), 0)"
         for column in ("earned", "commission", "amount")
@@ -41,7 +44,7 @@ def _ltv(windows: list[str]) -> str:
 
 
 def _body(order: Order, limit: int) -> Sql:
-    yearly = ", ".join(f"{_ltv([y])} AS ltv_{y}" for y in YEARS)
+    yearly = ", ".join(f"{ltv_sql([y])} AS ltv_{y}" for y in YEARS)
     direction = "DESC" if order == "top" else "ASC"
     totals = ", ".join(
         f"SUM(SUM({' + '.join(f'{column}_{y}' for y in YEARS)})) OVER () AS total_{name}"
@@ -54,10 +57,24 @@ def _body(order: Order, limit: int) -> Sql:
         )
     )
     return Sql(
-        f"""SELECT client, {economics_columns(YEARS)}, {yearly}, {_ltv(YEARS)} AS ltv,
+        f"""SELECT client, {economics_columns(YEARS)}, {yearly}, {ltv_sql(YEARS)} AS ltv,
             SUM(contracts) AS contracts, COUNT(*) OVER () AS ranked, {totals}
         FROM entries GROUP BY client HAVING {BUSINESS}
         ORDER BY ltv {direction}, client LIMIT %s""",
+        (limit,),
+    )
+
+
+def _client_body(order: Order, limit: int) -> Sql:
+    """`_body` on the snapshot's per-client figures (the same formulas, summed once per client at refresh)."""
+    direction = "DESC" if order == "top" else "ASC"
+    totals = ", ".join(
+        f"SUM({column}) OVER () AS total_{column}" for column in ("earned", "commission", "incurred", "claims", "cover")
+    )
+    return Sql(
+        f"""SELECT client_id AS client, earned, commission, incurred, claims, cover, ltv_y1, ltv_y2, ltv_y3, ltv,
+            contracts, COUNT(*) OVER () AS ranked, {totals}
+        FROM lc ORDER BY ltv {direction}, client_id LIMIT %s""",
         (limit,),
     )
 
@@ -102,8 +119,20 @@ def ltv_ranking(
     windows = ltv_windows(today)
     limit = max(1, min(limit, MAX_LIMIT))
     window = formulas.trailing_window(today)
-    parts = entries(viewer, windows, filters.contract_q(), filters.claim_q())
-    rows = fetch(statement(parts, _body(order, limit)), Client.objects.db)
+    source = snapshot.ledger_source(today)
+    scope = (viewer_q(viewer, "client__"), filters.client_q("client__"))
+    if source is not None and filters.product_line_id is None:
+        rows = fetch(
+            statement(snapshot.ltv_client_rows(snapshot.ltv_clients().filter(*scope)), _client_body(order, limit)),
+            Client.objects.db,
+        )
+    else:
+        if source is not None:
+            rows_of = snapshot.ltv_rows().filter(*scope, snapshot.line_q(filters.product_line_id))
+            parts = snapshot.ltv_entries(rows_of)
+        else:
+            parts = entries(viewer, windows, filters.contract_q(), filters.claim_q())
+        rows = fetch(statement(parts, _body(order, limit)), Client.objects.db)
     ids = [row["client"] for row in rows]
     refs = client_refs(ids)
     lines = _lines_held(ids, window, filters)

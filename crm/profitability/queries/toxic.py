@@ -10,6 +10,8 @@ A component counts when its guard holds (enough exposure and earned premium for 
 deals for discounts, enough instalments for payments) and the client's figure reaches its threshold; it then
 adds weight × figure ÷ threshold, at most twice its weight (a figure at twice the threshold or beyond). The
 score is the sum; a client is toxic when it reaches the score threshold. Only the listed rows come back.
+With the default 36-month window and a fresh snapshot (`crm.profitability.queries.snapshot`), the economics, the
+expected claims and the behaviour are read from it; the components and points are computed as on demand.
 """
 
 import datetime
@@ -26,6 +28,7 @@ from crm.policies.models import Contract
 from crm.profitability import formulas
 from crm.profitability.expressions import cover_days
 from crm.profitability.models import ToxicScoreSettings
+from crm.profitability.queries import snapshot
 from crm.profitability.queries.behaviour import complaints_part, deals_part, instalments_part, nps_part
 from crm.profitability.queries.ledger import Key, economics_columns, entries
 from crm.profitability.queries.scope import Filters, viewer_q
@@ -110,10 +113,13 @@ class ScoreQuery:
     limit: int
 
 
-def _base(query: ScoreQuery) -> QuerySet[Any]:
+def _base(query: ScoreQuery, *, from_snapshot: bool = False) -> QuerySet[Any]:
     """The clients scored: the viewer's, narrowed by the client filters and, for a line, those holding it."""
     clients = Client.objects.filter(viewer_q(query.viewer), query.filters.client_q())
-    if query.filters.product_line_id is not None:
+    if query.filters.product_line_id is not None and from_snapshot:
+        rows = snapshot.window_rows().filter(client=OuterRef("pk"), cover_w__gt=0)
+        clients = clients.filter(Exists(rows.filter(snapshot.line_q(query.filters.product_line_id))))
+    elif query.filters.product_line_id is not None:
         held = Contract.objects.filter(client=OuterRef("pk"), product__product_line_id=query.filters.product_line_id)
         clients = clients.filter(Exists(held.annotate(days=cover_days(query.window)).filter(days__gt=0)))
     return clients.order_by().values(k_id=F("id"))
@@ -126,26 +132,41 @@ def _parts(query: ScoreQuery) -> dict[str, Any]:
     """The CTEs: the clients' entries by line, the company's when they differ (for the norm), behaviour, scores."""
     windows = {"w": query.window}
     clients = replace(query.filters, product_line_id=None)
-    parts = entries(query.viewer, windows, clients.contract_q(), clients.claim_q(), LINE)
-    norm_source = "entries"
-    if viewer_q(query.viewer) or clients.client_q():
-        parts.update(entries(None, windows, Q(), Q(), LINE, suffix="_n"))
-        norm_source = "entries_n"
-    parts["norm"] = Sql(
-        f"SELECT k_line, SUM(n_w) * 365.0 / SUM(cover_w) AS freq FROM {norm_source} "
-        "GROUP BY k_line HAVING SUM(cover_w) > 0"
+    from_snapshot = query.window == snapshot.default_window(query.today) and (
+        snapshot.ledger_source(query.today) is not None
     )
-    parts["econ_client"] = Sql(
-        f"SELECT e.client, {economics_columns(['w'])}, "
-        "COALESCE(SUM(e.cover_w * COALESCE(norm.freq, 0)), 0) / 365.0 AS expected "
-        "FROM entries e LEFT JOIN norm ON norm.k_line = e.k_line GROUP BY e.client"
-    )
-    parts["base"] = _base(query)
-    parts["dl"] = deals_part(query.viewer, query.window)
-    parts["ins"] = instalments_part(query.viewer, query.window, query.today)
-    parts["cm"] = complaints_part(query.viewer, query.window)
-    parts["np"] = nps_part(query.viewer, query.window)
-    parts["figures"] = Sql(_FIGURES)
+    if from_snapshot:
+        scope = (viewer_q(query.viewer, "client__"), clients.client_q("client__"))
+        columns = (*snapshot.WINDOW_COLUMNS, "cover_freq")
+        parts = {
+            "snap_c": snapshot.window_clients().filter(*scope).values("client_id", *columns),
+            "econ_client": Sql(_SNAPSHOT_ECONOMICS),
+        }
+    else:
+        parts = entries(query.viewer, windows, clients.contract_q(), clients.claim_q(), LINE)
+        norm_source = "entries"
+        if viewer_q(query.viewer) or clients.client_q():
+            parts.update(entries(None, windows, Q(), Q(), LINE, suffix="_n"))
+            norm_source = "entries_n"
+        parts["norm"] = Sql(
+            f"SELECT k_line, SUM(n_w) * 365.0 / SUM(cover_w) AS freq FROM {norm_source} "
+            "GROUP BY k_line HAVING SUM(cover_w) > 0"
+        )
+        parts["econ_client"] = Sql(
+            f"SELECT e.client, {economics_columns(['w'])}, "
+            "COALESCE(SUM(e.cover_w * COALESCE(norm.freq, 0)), 0) / 365.0 AS expected "
+            "FROM entries e LEFT JOIN norm ON norm.k_line = e.k_line GROUP BY e.client"
+        )
+    parts["base"] = _base(query, from_snapshot=from_snapshot)
+    if from_snapshot:
+        parts["beh"] = snapshot.BEHAVIOUR
+        parts["figures"] = Sql(_SNAPSHOT_FIGURES)
+    else:
+        parts["dl"] = deals_part(query.viewer, query.window)
+        parts["ins"] = instalments_part(query.viewer, query.window, query.today)
+        parts["cm"] = complaints_part(query.viewer, query.window)
+        parts["np"] = nps_part(query.viewer, query.window)
+        parts["figures"] = Sql(_FIGURES)
     parts["vals"] = _values(query.settings)
     parts["scored"] = _points(query.settings)
     return parts
@@ -167,6 +188,21 @@ LEFT JOIN dl ON dl.k_client = b.k_id
 LEFT JOIN ins ON ins.k_client = b.k_id
 LEFT JOIN cm ON cm.k_client = b.k_id
 LEFT JOIN np ON np.k_client = b.k_id"""
+
+
+# The snapshot's variants: the economics per client (one row each, with Σ cover × frequency over its lines), and
+# the behaviour from one table (its NULLs are the on-demand LEFT JOINs' NULLs, so the COALESCEs give the same).
+_SNAPSHOT_ECONOMICS = """SELECT c.client_id AS client, COALESCE(c.earned_w, 0) AS earned,
+    COALESCE(c.commission_w, 0) AS commission, COALESCE(c.amount_w, 0) AS incurred, COALESCE(c.n_w, 0) AS claims,
+    COALESCE(c.cover_w, 0) AS cover, COALESCE(c.cover_freq, 0) / 365.0 AS expected FROM snap_c c"""
+_SNAPSHOT_FIGURES = (
+    _FIGURES.split("FROM base b")[0]
+    .replace("dl.", "beh.")
+    .replace("ins.", "beh.")
+    .replace("cm.", "beh.")
+    .replace("np.", "beh.")
+    + "FROM base b LEFT JOIN econ_client e ON e.client = b.k_id LEFT JOIN beh ON beh.client_id = b.k_id"
+)
 
 
 def score_statement(query: ScoreQuery) -> Sql:
