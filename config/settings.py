@@ -255,5 +255,7 @@ LOGGING = {
 
 # Business settings of the department.
 CRM_DEVIATION_THRESHOLD = "0.10"
+# The dashboard reads its roll-ups where they are current (docs/decisions/0005); "0" reads everything on demand.
+CRM_ANALYTICS_ROLLUPS = os.environ.get("CRM_ANALYTICS_ROLLUPS", "1") != "0"
 # A request waiting longer than this for a decision reminds its approver (once a day): manage.py remind_approvers.
 CRM_APPROVAL_REMINDER_HOURS = int(os.environ.get("CRM_APPROVAL_REMINDER_HOURS", "24"))

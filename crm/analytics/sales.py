@@ -6,6 +6,7 @@ shown as «—»), never 0. "Today" counts as elapsed.
 """
 
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,21 +31,31 @@ def elapsed_days(period: Period, today: datetime.date) -> int:
     return min(period.days, (today - period.first).days + 1)
 
 
+@functools.lru_cache(maxsize=1024)
+def _month_parts(period: Period) -> tuple[tuple[datetime.date, Period, int], ...]:
+    """The period's months as (first day of the month, its part inside the period, days in the month).
+
+    Cached: the dashboard asks it for the same few periods once per node (hundreds of nodes at scale L).
+    """
+    return tuple(
+        (part.first.replace(day=1), part, Period.month(part.first.year, part.first.month).days)
+        for part in period.months()
+    )
+
+
 def plan_to_date(monthly: MonthlyPlan, period: Period, today: datetime.date) -> Decimal | None:
     """Σ plans of the period's elapsed months + the current month's plan × elapsed days ÷ days in that month.
 
     Each month counts only for its days inside the period (a custom range gets its months pro rata).
     None when no month of the period has a plan; a past period gives its whole plan, a future one 0.
     """
-    planned = [month for month in period.months() if month.first.replace(day=1) in monthly]
-    if not planned:
-        return None
-    total = ZERO
-    for month in planned:
-        first = month.first.replace(day=1)
-        month_days = Period.month(first.year, first.month).days
-        total += monthly[first] * elapsed_days(month, today) / month_days
-    return total
+    total, planned = ZERO, False
+    for first, part, month_days in _month_parts(period):
+        plan = monthly.get(first)
+        if plan is not None:
+            planned = True
+            total += plan * elapsed_days(part, today) / month_days
+    return total if planned else None
 
 
 def period_plan(monthly: MonthlyPlan, period: Period) -> Decimal | None:

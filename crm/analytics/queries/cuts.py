@@ -58,7 +58,7 @@ def _sold_in_any(facts: Mapping[str, Mapping[FactKey, Fact]], value: FactKey) ->
 
 def line_rows(viewer: User, root: NodeSpec, inputs: Inputs) -> list[CutRow]:
     """Product lines with sales in any window or a plan of the root scope, in catalogue order (2 queries)."""
-    facts = sales_facts_by(viewer, cut_windows(inputs), "product_line")
+    facts = sales_facts_by(viewer, cut_windows(inputs), "product_line", inputs.coverage)
     scope_key = plan_key(root)
     rows = []
     for line in ProductLine.objects.order_by("position", "name"):
@@ -70,7 +70,7 @@ def line_rows(viewer: User, root: NodeSpec, inputs: Inputs) -> list[CutRow]:
 
 def segment_rows(viewer: User, inputs: Inputs) -> list[CutRow]:
     """Every client segment, smallest first, plus «Без сегмента» when such clients bought (1 query)."""
-    facts = sales_facts_by(viewer, cut_windows(inputs), "segment")
+    facts = sales_facts_by(viewer, cut_windows(inputs), "segment", inputs.coverage)
     segments: list[tuple[str, str]] = [(code, str(label)) for code, label in Segment.choices]
     if _sold_in_any(facts, ""):
         segments.append(("", _("Без сегмента")))

@@ -1,9 +1,10 @@
 """The head-of-sales dashboard (issue 3): KPIs, forecast, dynamics, trend, hierarchy with drivers, cuts.
 
-A fixed number of queries whatever the data size (11 for the head of sales): facts per manager, month,
-product line and segment (one GROUP BY each, every comparison window a FILTER column), the hierarchy
-(≤ 3 small queries), plans (one), deal outcomes per manager (one), the forecast per stage (one),
-product lines (one). Everything else is arithmetic in `crm.analytics.sales`.
+A fixed number of queries whatever the data size (12 for the head of sales): which months the roll-ups
+cover (one), facts per manager, month, product line and segment (one GROUP BY each, every comparison window
+a FILTER column, roll-ups and contracts in one UNION ALL), the hierarchy (≤ 3 small queries), plans (one),
+deal outcomes per manager (one), the forecast per stage (one, always from the open deals), product lines
+(one). Everything else is arithmetic in `crm.analytics.sales`.
 """
 
 import datetime
@@ -89,7 +90,7 @@ def _month_plan(monthly: Mapping[datetime.date, Decimal] | None, month: Period) 
 def _trend(viewer: User, root: NodeSpec, inputs: Inputs) -> list[TrendPoint]:
     """Fact and plan per month of the period and of the same months a year earlier (one query)."""
     current, last_year = inputs.windows.current, inputs.windows.last_year
-    facts = sales_facts_by(viewer, {"current": current, "last_year": last_year}, "month")
+    facts = sales_facts_by(viewer, {"current": current, "last_year": last_year}, "month", inputs.coverage)
     amounts = inputs.plans.amounts(root.key) if root.has_plan else None
     counts = inputs.plans.counts(root.key) if root.has_plan else None
     points = []

@@ -3,14 +3,13 @@
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from crm.analytics.access import deals_for_analytics
-from crm.analytics.queries.facts import sales_fact_by, total
+from crm.analytics.access import deal_days_visible_to, deal_rollups_visible_to, deals_for_analytics
+from crm.analytics.queries.facts import NO_COUNT, any_of, combined, on_days, sales_fact_by, total
+from crm.analytics.queries.sources import Coverage, Split, load_coverage, split
 from crm.analytics.results import DealTally, Forecast, Outcome, StageForecast
 from crm.analytics.sales import ZERO
 from crm.core.periods import Period
@@ -24,24 +23,71 @@ def closed_in(period: Period) -> Q:
     return Q(closed_on__gte=period.first, closed_on__lte=period.last)
 
 
-def deal_outcomes_by_manager(viewer: User, windows: Mapping[str, Period]) -> dict[str, dict[int, Outcome]]:
-    """Deals won and lost per manager for several named windows (by closing date), in one GROUP BY query."""
+def _closed_from_deals(viewer: User, splits: Mapping[str, Split]) -> QuerySet[Any]:
+    """Won and lost deals per manager over the days of each window the roll-ups do not hold."""
+    everything = any_of((period for part in splits.values() for period in part.ranges), closed_in)
+    closed = deals_for_analytics(viewer).filter(status__in=[DealStatus.WON, DealStatus.LOST])
+    grouped = closed.filter(everything).order_by().values(g0=F("manager_id"))
+    aggregates: dict[str, Any] = {}
+    for index, part in enumerate(splits.values()):
+        condition = any_of(part.ranges, closed_in)
+        for outcome, status in (("won", DealStatus.WON), ("lost", DealStatus.LOST)):
+            counted = None if condition is None else Count("pk", filter=condition & Q(status=status))
+            aggregates[f"{outcome}_{index}"] = NO_COUNT if counted is None else counted
+    return grouped.annotate(**aggregates)
+
+
+def _closed_from_rollups(viewer: User, splits: Mapping[str, Split]) -> QuerySet[Any]:
+    """Won and lost deals per manager over the whole months of each window held by the monthly roll-ups."""
+    months = sorted({month for part in splits.values() for month in part.months})
+    grouped = deal_rollups_visible_to(viewer).filter(month__in=months).order_by().values(g0=F("manager_id"))
+    aggregates: dict[str, Any] = {}
+    for index, part in enumerate(splits.values()):
+        condition = Q(month__in=part.months) if part.months else None
+        for outcome in ("won", "lost"):
+            summed = None if condition is None else Sum(f"{outcome}_count", filter=condition)
+            aggregates[f"{outcome}_{index}"] = NO_COUNT if summed is None else summed
+    return grouped.annotate(**aggregates)
+
+
+def _closed_from_days(viewer: User, splits: Mapping[str, Split]) -> QuerySet[Any]:
+    """Won and lost deals per manager over the other days of each window held by the daily roll-ups."""
+    everything = any_of((period for part in splits.values() for period in part.days), on_days)
+    grouped = deal_days_visible_to(viewer).filter(everything).order_by().values(g0=F("manager_id"))
+    aggregates: dict[str, Any] = {}
+    for index, part in enumerate(splits.values()):
+        condition = any_of(part.days, on_days)
+        for outcome in ("won", "lost"):
+            summed = None if condition is None else Sum(f"{outcome}_count", filter=condition)
+            aggregates[f"{outcome}_{index}"] = NO_COUNT if summed is None else summed
+    return grouped.annotate(**aggregates)
+
+
+def deal_outcomes_by_manager(
+    viewer: User, windows: Mapping[str, Period], coverage: Coverage | None = None
+) -> dict[str, dict[int, Outcome]]:
+    """Deals won and lost per manager for several named windows (by closing date), in one GROUP BY query.
+
+    Days the roll-ups hold come from them, the rest from the deals (`crm.analytics.queries.sources`).
+    """
     if not windows:
         return {}
-    periods = list(windows.values())
-    closed = deals_for_analytics(viewer).filter(status__in=[DealStatus.WON, DealStatus.LOST])
-    grouped = closed.filter(reduce(or_, map(closed_in, periods))).order_by().values("manager_id")
-    aggregates: dict[str, Any] = {}
-    for index, period in enumerate(periods):
-        aggregates[f"won_{index}"] = Count("pk", filter=closed_in(period) & Q(status=DealStatus.WON))
-        aggregates[f"lost_{index}"] = Count("pk", filter=closed_in(period) & Q(status=DealStatus.LOST))
+    covered = (load_coverage(windows.values()) if coverage is None else coverage).deals
+    splits = {name: split(period, covered) for name, period in windows.items()}
+    parts = []
+    if any(part.ranges for part in splits.values()):
+        parts.append(_closed_from_deals(viewer, splits))
+    if any(part.months for part in splits.values()):
+        parts.append(_closed_from_rollups(viewer, splits))
+    if any(part.days for part in splits.values()):
+        parts.append(_closed_from_days(viewer, splits))
     result: dict[str, dict[int, Outcome]] = {name: {} for name in windows}
-    rows: Iterable[Mapping[str, Any]] = grouped.annotate(**aggregates)
-    for row in rows:
+    for row in combined(parts):
         for index, name in enumerate(windows):
-            outcome = Outcome(row[f"won_{index}"], row[f"lost_{index}"])
+            outcome = Outcome(row[f"won_{index}"] or 0, row[f"lost_{index}"] or 0)
             if outcome.won or outcome.lost:
-                result[name][row["manager_id"]] = outcome
+                outcomes = result[name]
+                outcomes[row["g0"]] = outcomes.get(row["g0"], Outcome()) + outcome
     return result
 
 

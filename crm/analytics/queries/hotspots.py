@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from crm.analytics.queries.deals import deal_outcomes_by_manager
 from crm.analytics.queries.facts import FactKey, sales_facts_by
+from crm.analytics.queries.sources import Coverage, load_coverage
 from crm.analytics.results import Fact, HotSpots, Outcome, PeopleCut, SalesCut, SalesTrend, WinRateSpot
 from crm.analytics.sales import ComparisonWindows, comparison_windows, relative_change, win_rate
-from crm.analytics.stats import Alternative, adjusted_p_values, rate_change_p_value, win_rate_p_value
+from crm.analytics.stats import Alternative, adjusted_p_values, rate_change_p_values, win_rate_p_values
 from crm.catalog.models import ProductLine
 from crm.clients.models import Industry, Segment
 from crm.core.money import format_percent, format_rub
@@ -92,12 +93,18 @@ def _sales_reason(trend: SalesTrend) -> str:
     }
 
 
-def _trend_p_value(facts: Triple, days: tuple[int, ...], alternative: Alternative) -> float:
+def _trend_p_values(triples: list[Triple], days: tuple[int, ...], alternative: Alternative) -> list[float]:
     """Significant against both comparisons: the larger of the two one-sided p-values (intersection–union)."""
-    (current, previous, last_year), (current_days, previous_days, last_year_days) = facts, days
-    against_previous = rate_change_p_value(current.count, current_days, previous.count, previous_days, alternative)
-    against_last_year = rate_change_p_value(current.count, current_days, last_year.count, last_year_days, alternative)
-    return max(against_previous, against_last_year)
+    current_days, previous_days, last_year_days = days
+    against_previous = rate_change_p_values(
+        [(current.count, current_days, previous.count, previous_days) for current, previous, _ly in triples],
+        alternative,
+    )
+    against_last_year = rate_change_p_values(
+        [(current.count, current_days, last_year.count, last_year_days) for current, _p, last_year in triples],
+        alternative,
+    )
+    return [max(pair) for pair in zip(against_previous, against_last_year, strict=True)]
 
 
 def _qualifies(facts: Triple, alternative: Alternative) -> bool:
@@ -139,23 +146,26 @@ def _sales_windows(windows: ComparisonWindows) -> dict[str, Period] | None:
 CutFacts = dict[SalesCut, dict[str, dict[FactKey, Fact]]]
 
 
-def _cut_facts(viewer: User, named: dict[str, Period]) -> CutFacts:
+def _cut_facts(viewer: User, named: dict[str, Period], coverage: Coverage) -> CutFacts:
     """Facts per segment, line and industry × line for the three windows (one query per cut)."""
-    return {kind: sales_facts_by(viewer, named, kind) for kind in SALES_CUTS}
+    return {kind: sales_facts_by(viewer, named, kind, coverage) for kind in SALES_CUTS}
 
 
 def _sales_trends(
     cut_facts: CutFacts, days: tuple[int, ...], labels: _Labels, alternative: Alternative
 ) -> list[SalesTrend]:
     """Significant falls ("less") or rises ("greater") of the number of contracts, over all sales cuts."""
-    candidates = []
+    tested: list[tuple[SalesCut, FactKey, Triple]] = []
     for kind, facts in cut_facts.items():
         for value in sorted({value for window in facts.values() for value in window}, key=str):
             triple = _triple(facts, value)
             if _qualifies(triple, alternative):
-                p_value = _trend_p_value(triple, days, alternative)
-                name = labels.name(kind, value)
-                candidates.append(SalesTrend(kind, _key(kind, value), name, *triple, p_value, p_value, ""))
+                tested.append((kind, value, triple))
+    p_values = _trend_p_values([triple for _kind, _value, triple in tested], days, alternative)
+    candidates = [
+        SalesTrend(kind, _key(kind, value), labels.name(kind, value), *triple, p_value, p_value, "")
+        for (kind, value, triple), p_value in zip(tested, p_values, strict=True)
+    ]
     return [replace(spot, reason=_sales_reason(spot)) for spot in _significant(candidates)]
 
 
@@ -187,18 +197,22 @@ def _units(outcomes: dict[int, Outcome]) -> list[tuple[PeopleCut, str, str, Outc
     return by_region + managers
 
 
-def _low_win_rates(viewer: User, elapsed: Period) -> list[WinRateSpot]:
+def _low_win_rates(viewer: User, elapsed: Period, coverage: Coverage) -> list[WinRateSpot]:
     """Regions and managers converting significantly worse than the rest of the viewer's scope."""
-    outcomes = deal_outcomes_by_manager(viewer, {"current": elapsed})["current"]
+    outcomes = deal_outcomes_by_manager(viewer, {"current": elapsed}, coverage)["current"]
     everyone = sum(outcomes.values(), Outcome())
-    candidates = []
-    for kind, key, name, unit in _units(outcomes):
-        if unit.won + unit.lost < MIN_CLOSED_DEALS:
-            continue
-        rest = Outcome(everyone.won - unit.won, everyone.lost - unit.lost)
-        p_value = win_rate_p_value(unit.won, unit.lost, rest.won, rest.lost)
-        rates = win_rate(unit.won, unit.lost), win_rate(rest.won, rest.lost)
-        candidates.append(WinRateSpot(kind, key, name, unit.won, unit.lost, *rates, p_value, p_value, ""))
+    tested = [
+        (kind, key, name, unit, Outcome(everyone.won - unit.won, everyone.lost - unit.lost))
+        for kind, key, name, unit in _units(outcomes)
+        if unit.won + unit.lost >= MIN_CLOSED_DEALS
+    ]
+    p_values = win_rate_p_values([(unit.won, unit.lost, rest.won, rest.lost) for *_n, unit, rest in tested])
+    candidates = [
+        WinRateSpot(
+            kind, key, name, unit.won, unit.lost, win_rate(unit.won, unit.lost), win_rate(rest.won, rest.lost), p, p, ""
+        )
+        for (kind, key, name, unit, rest), p in zip(tested, p_values, strict=True)
+    ]
     return [replace(spot, reason=_win_rate_reason(spot)) for spot in _significant(candidates)]
 
 
@@ -216,7 +230,8 @@ def hot_spots(viewer: User, today: datetime.date, period: Period) -> HotSpots:
     named = _sales_windows(windows)
     if named is None or windows.elapsed is None:
         return HotSpots(period, windows.elapsed, None, None, [], [], [])
-    labels, cut_facts = _labels(), _cut_facts(viewer, named)
+    coverage = load_coverage(named.values())
+    labels, cut_facts = _labels(), _cut_facts(viewer, named, coverage)
     days = tuple(period.days for period in named.values())
     return HotSpots(
         period=period,
@@ -225,5 +240,5 @@ def hot_spots(viewer: User, today: datetime.date, period: Period) -> HotSpots:
         last_year_window=windows.last_year_comparable,
         falling=_sales_trends(cut_facts, days, labels, "less"),
         trend_rising=_sales_trends(cut_facts, days, labels, "greater"),
-        low_win_rate=_low_win_rates(viewer, windows.elapsed),
+        low_win_rate=_low_win_rates(viewer, windows.elapsed, coverage),
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from crm.analytics.queries.deals import deal_outcomes_by_manager
 from crm.analytics.queries.facts import FactKey, PlanBook, load_plans, sales_facts_by
+from crm.analytics.queries.sources import Coverage, load_coverage
 from crm.analytics.queries.structure import NodeSpec, viewer_structure
 from crm.analytics.results import Fact, Kpis, Outcome
 from crm.analytics.sales import ComparisonWindows, average_premium, plan_figures
@@ -36,6 +37,8 @@ class Inputs:
     facts: Mapping[str, Mapping[FactKey, Fact]]
     outcomes: Mapping[str, Mapping[int, Outcome]]
     plans: PlanBook
+    coverage: Coverage
+    """The months read from the roll-ups (loaded once for every query of the dashboard)."""
 
     def fact(self, window: str, manager_ids: Iterable[int]) -> Fact:
         """Σ of the people's facts in a named window."""
@@ -74,11 +77,12 @@ def manager_windows(windows: ComparisonWindows) -> dict[str, Period]:
 def load_inputs(
     viewer: User, windows: ComparisonWindows, today: datetime.date, threshold: Decimal
 ) -> tuple[NodeSpec, Inputs]:
-    """The viewer's hierarchy and everything its figures need, in six queries at most."""
-    facts = sales_facts_by(viewer, manager_windows(windows), "manager")
+    """The viewer's hierarchy and everything its figures need, in seven queries at most."""
+    coverage = load_coverage([windows.current, windows.previous, windows.last_year])
+    facts = sales_facts_by(viewer, manager_windows(windows), "manager", coverage)
     root = viewer_structure(viewer, {pk for window in facts.values() for pk in window})
     plans = load_plans([windows.current, windows.previous, windows.last_year], root.plan_keys())
     outcome_windows = {"current": windows.current, "previous": windows.previous_comparable}
     present = {name: period for name, period in outcome_windows.items() if period is not None}
-    outcomes = deal_outcomes_by_manager(viewer, present)
-    return root, Inputs(windows, today, threshold, facts, outcomes, plans)
+    outcomes = deal_outcomes_by_manager(viewer, present, coverage)
+    return root, Inputs(windows, today, threshold, facts, outcomes, plans, coverage)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
+from crm.analytics.rollups import refresh_rollups
 from crm.catalog.models import ProductLine, Risk
 from crm.clients.models import Client, Consent, Contact, Industry, LeadSource
 from crm.demo.generator import amendments, approval_requests, discount_rules, plans
@@ -92,6 +93,7 @@ def _generate(scale: Scale, seed: int, today: datetime.date, log: Callable[[str]
     sink.written["planning.SalesPlan"] = plans.build_plans(ctx)
     sink.written["discounts.DiscountRule"] = discount_rules.write_discount_rules(ctx)
     sink.written["approvals.ApprovalRequest"] = approval_requests.write_approval_requests(ctx)
+    sink.written["analytics.rollups"] = refresh_rollups(full=True, today=today).rows  # fresh dashboard roll-ups
     sink.written["profitability.snapshot"] = refresh_profitability(full=True, today=today).rows  # fresh snapshot
     return GenerationReport(sink.written, changed, time.monotonic() - started)
 
