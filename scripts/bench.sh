@@ -19,6 +19,8 @@ prepare_and_measure() {  # $1 scale, $2 label; DATABASE_URL / CRM_VAR_DIR set by
   $PY manage.py migrate --noinput -v0
   $PY manage.py generate_demo --scale "$1" --seed "$SEED" --if-empty
   $PY manage.py demo_users >/dev/null
+  $PY manage.py refresh_rollups            # reused data: bring the roll-ups and the snapshot up to date
+  $PY manage.py refresh_profitability
   $PY manage.py bench --scale "$1" --repeat "$REPEAT" --output "$ROOT/var/bench/results/$1-$2.json"
 }
 

