@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("crm.planning.urls")),
     path("discounts/", include("crm.discounts.urls")),
     path("dashboard/", include("crm.analytics.urls")),
+    path("profitability/", include("crm.reports.profitability_urls")),
     path("profitability/", include("crm.profitability.urls")),
     path("approvals/", include("crm.approvals.urls")),
     path("discussions/", include("crm.discussions.urls")),

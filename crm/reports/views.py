@@ -1,4 +1,4 @@
-"""Printable and downloadable forms of the dashboard: the PDF report and the drill-down tables as CSV.
+"""Printable and downloadable reports: the dashboard and client profitability as PDF, drill-down tables as CSV.
 
 Both read the period the way the dashboard page does and call the same query (`crm.analytics.queries
 .dashboard`), so the PDF, the CSV, the XLSX and the screen show the same figures. Adding a PDF report is a
@@ -27,10 +27,14 @@ from crm.core.exports import csv_response
 from crm.core.periods import Period, today
 from crm.core.roles import Role
 from crm.org.models import User
+from crm.profitability.access import may_view_profitability
+from crm.profitability.forms import LossRatioFilterForm
+from crm.profitability.queries import loss_ratio_report, ltv_ranking, toxic_clients
 from crm.reports.charts import Series, monthly_chart
 from crm.reports.pdf import pdf_response, render_pdf
 
 FLAGGED_SHOWN = 20
+PDF_TOP = 20
 LEVEL_ORDER = {"company": 0, "scope": 0, "region": 1, "team": 2, "manager": 3}
 
 
@@ -115,3 +119,28 @@ def drilldown_csv(request: AuthenticatedRequest, table: str) -> HttpResponseBase
     scope = f"-{key.replace(':', '-')}" if table == "hierarchy" else ""
     name = f"plan-fact-{table}{scope}-{result.period.first}-{result.period.last}.csv"
     return csv_response(drilldown_spec(title), (row_values(row) for row in rows), name)
+
+
+@require_GET
+def profitability_pdf(request: AuthenticatedRequest) -> HttpResponse:
+    """Client profitability for management: Top-20 by 3-year LTV, loss ratio by the filters' level, toxic clients.
+
+    Reads the filters the way the profitability pages do and calls the same queries, so the PDF, the pages,
+    the API and the XLSX show the same figures.
+    """
+    viewer = request.user
+    if not may_view_profitability(viewer):
+        raise PermissionDenied
+    form = LossRatioFilterForm(request.GET, viewer=viewer, today=today())
+    filters, report_date = form.filters(), today()
+    ranking = ltv_ranking(viewer, report_date, filters, order="top", limit=PDF_TOP)
+    context: dict[str, Any] = {
+        "title": _("Прибыльность клиентов"),
+        "subtitle": _("на %(date)s") % {"date": f"{report_date:%d.%m.%Y}"},
+        "printed_by": viewer,
+        "printed_at": timezone.localtime(),
+        "ranking": ranking,
+        "report": loss_ratio_report(viewer, form.window(), filters),
+        "toxic": toxic_clients(viewer, report_date, filters),
+    }
+    return pdf_response(render_pdf("reports/profitability.html", context), f"profitability-{report_date}.pdf")
