@@ -298,7 +298,7 @@ SCREENS: list[Screen] = [
 ]
 
 
-def _request_to_approve(context: Context) -> Any:
+def request_to_approve(context: Context) -> Any:
     """A new deal of `manager` with a 30 % discount request, routed to the head (untimed setup)."""
     manager = context.users["manager"]
     client = Client.objects.get(pk=context.ids["client"])
@@ -324,6 +324,6 @@ def _audit_trail(context: Context, _state: Any) -> Any:
 
 
 OPERATIONS: list[Operation] = [
-    Operation("approve a request (service, head)", _approve, _request_to_approve),
+    Operation("approve a request (service, head)", _approve, request_to_approve),
     Operation("audit trail of a client (100 latest events)", _audit_trail),
 ]

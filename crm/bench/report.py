@@ -94,9 +94,15 @@ def _p95s(results: Iterable[dict[str, Any]]) -> dict[tuple[str, str, str], float
 def changes(previous: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[str]:
     """What moved by more than 20 % at p95 since the last written run, and what is new."""
     before, now = _p95s(previous), _p95s(current)
+    known_runs = {(scale, database) for scale, database, _label in before}
     lines = []
+    for run in sorted({(scale, database) for scale, database, _label in now} - known_runs):
+        cases = sum(1 for key in now if key[:2] == run)
+        lines.append(f"- first run at scale {run[0]} on {run[1]}: {cases} cases, nothing to compare with.")
     for key in sorted(now):
         scale, database, label = key
+        if (scale, database) not in known_runs:
+            continue
         if key not in before:
             lines.append(f"- new: {label} ({scale}, {database}) — p95 {_number(now[key])} ms")
         elif before[key] and abs(now[key] / before[key] - 1) > CHANGE_WORTH_NOTING:

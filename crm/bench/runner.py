@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from crm.approvals.models import ApprovalRequest
-from crm.bench.cases import FIGURES, OPERATIONS, SCREENS, Context, Figure
+from crm.bench.cases import FIGURES, OPERATIONS, SCREENS, Context, Figure, request_to_approve
 from crm.bench.measure import measure, time_only
 from crm.bench.references import DuckDbReference, PostgresReference, normalise, postgres_available
 from crm.clients.models import Client
@@ -52,11 +52,12 @@ def context_for_demo() -> Context:
         raise BenchError("В базе нет демо-данных: запустите manage.py generate_demo.")
     day = today()
     quarter = (day.month - 1) // 3 + 1
+    ids = {"team": users["senior"].team_id, "manager": manager.pk, "client": client}
+    context = Context(today=day, period=Period.quarter(day.year, quarter), users=users, ids=ids)
     approval = ApprovalRequest.objects.order_by("pk").values_list("pk", flat=True).first()
-    if approval is None:
-        raise BenchError("В демо-данных нет запросов на согласование: пересоздайте их generate_demo --reset.")
-    ids = {"team": users["senior"].team_id, "manager": manager.pk, "client": client, "approval": approval}
-    return Context(today=day, period=Period.quarter(day.year, quarter), users=users, ids=ids)
+    # Data generated before approvals existed has none: the card is measured on one submitted now.
+    ids["approval"] = approval if approval is not None else request_to_approve(context).pk
+    return context
 
 
 def _selected(label: str, only: str) -> bool:

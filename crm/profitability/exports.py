@@ -1,4 +1,4 @@
-"""XLSX of the profitability reports: the same rows as the pages, numbers kept as numbers.
+"""XLSX and CSV of the profitability reports: the same rows as the pages, numbers kept as numbers.
 
 Money is rounded to kopecks and formatted `1 234 567 ₽`, rates `15,3 %`, the header is bold and frozen with
 the first column; an undefined ratio is «—».
@@ -12,6 +12,8 @@ from typing import Any
 
 import xlsxwriter
 
+from crm.core.exports import Column as CsvColumn
+from crm.core.exports import Kind, TableSpec, csv_bytes
 from crm.core.money import to_money
 from crm.profitability.results import Economics, LossRatioReport, LtvRanking, ToxicList
 
@@ -45,6 +47,20 @@ def money(value: Decimal) -> float:
 
 def optional(value: Decimal | None) -> float | str:
     return UNDEFINED if value is None else float(value)
+
+
+CSV_KINDS = {RUB: Kind.RUB, COUNT: Kind.INTEGER, RATIO: Kind.DECIMAL, PERCENT: Kind.PERCENT, DAYS: Kind.DECIMAL}
+
+
+def document(sheets: Sequence[Sheet], fmt: str) -> bytes:
+    """The report as XLSX (every sheet) or CSV (the main sheet: `;`, decimal commas, formulas neutralised)."""
+    if fmt == "csv":
+        main = sheets[0]
+        columns = [
+            CsvColumn(column.header, CSV_KINDS.get(column.number_format or "", Kind.TEXT)) for column in main.columns
+        ]
+        return csv_bytes(TableSpec(main.title, columns), main.rows)
+    return workbook(sheets)
 
 
 def workbook(sheets: Sequence[Sheet]) -> bytes:
@@ -82,7 +98,7 @@ LTV_COLUMNS = [
 ]
 
 
-def ltv_xlsx(ranking: LtvRanking) -> bytes:
+def ltv_xlsx(ranking: LtvRanking, fmt: str = "xlsx") -> bytes:
     """The LTV ranking: components, contracts, lines and the LTV of each of the three years."""
     years = [Column(f"LTV {y.first:%d.%m.%Y}–{y.last:%d.%m.%Y}, ₽", 18, RUB) for y in ranking.years]
     rows = [
@@ -102,7 +118,7 @@ def ltv_xlsx(ranking: LtvRanking) -> bytes:
         for row in ranking.rows
     ]
     title = "LTV — лучшие" if ranking.order == "top" else "LTV — худшие"
-    return workbook([Sheet(title, [*LTV_COLUMNS, *years], rows)])
+    return document([Sheet(title, [*LTV_COLUMNS, *years], rows)], fmt)
 
 
 def _economics_cells(economics: Economics) -> list[Any]:
@@ -126,7 +142,7 @@ ECONOMICS_COLUMNS = [
 ]
 
 
-def loss_ratio_xlsx(report: LossRatioReport) -> bytes:
+def loss_ratio_xlsx(report: LossRatioReport, fmt: str = "xlsx") -> bytes:
     """The level's rows, the selection's total and the company, and the clients with claims but no premium."""
     rows = [[row.name, *_economics_cells(row.economics), row.clients_count] for row in report.rows]
     rows.append(["Итого по выборке", *_economics_cells(report.total), report.clients_count])
@@ -141,7 +157,7 @@ def loss_ratio_xlsx(report: LossRatioReport) -> bytes:
         [Column("Клиент", 40), Column("Произошедшие убытки, ₽", 18, RUB), Column("Убытков", 10, COUNT)],
         [[item.client.name, money(item.incurred_claims), item.claims_count] for item in report.without_premium],
     )
-    return workbook([main, apart])
+    return document([main, apart], fmt)
 
 
 TOXIC_COLUMNS = [
@@ -160,7 +176,7 @@ TOXIC_COLUMNS = [
 ]
 
 
-def toxic_xlsx(toxic: ToxicList) -> bytes:
+def toxic_xlsx(toxic: ToxicList, fmt: str = "xlsx") -> bytes:
     """The toxic clients with their figures and reasons."""
     rows = []
     for row in toxic.rows:
@@ -181,4 +197,4 @@ def toxic_xlsx(toxic: ToxicList) -> bytes:
                 "; ".join(row.reasons),
             ]
         )
-    return workbook([Sheet("«Токсичные» клиенты", TOXIC_COLUMNS, rows)])
+    return document([Sheet("«Токсичные» клиенты", TOXIC_COLUMNS, rows)], fmt)

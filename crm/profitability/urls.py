@@ -10,4 +10,5 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("clients/<int:pk>/panel/", views.client_panel, name="client_panel"),
     path("export/<slug:report>.xlsx", views.export, name="export"),
+    path("export/<slug:report>.csv", views.export, {"fmt": "csv"}, name="export_csv"),
 ]

@@ -40,6 +40,7 @@ from crm.profitability.results import LossRatioReport, LtvRanking
 from crm.profitability.services import update_score_settings
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 SPARK_HEIGHT = 18
 SETTINGS_HISTORY = 10
 TOXIC_EXPORT_LIMIT = 1000
@@ -237,35 +238,36 @@ def client_panel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "profitability/_panel.html", {"client": client, "profile": profile})
 
 
-def _ltv_xlsx(viewer: User, params: Any, day: datetime.date) -> tuple[bytes, str]:
+def _ltv_xlsx(viewer: User, params: Any, day: datetime.date, fmt: str) -> tuple[bytes, str]:
     form = LtvFilterForm(params, viewer=viewer, today=day)
     order, limit = form.order_and_limit()
     ranking = ltv_ranking(viewer, form.report_date(), form.filters(), order=order, limit=limit)
-    return exports.ltv_xlsx(ranking), f"ltv-{order}-{ranking.window.last}.xlsx"
+    return exports.ltv_xlsx(ranking, fmt), f"ltv-{order}-{ranking.window.last}.{fmt}"
 
 
-def _loss_ratio_xlsx(viewer: User, params: Any, day: datetime.date) -> tuple[bytes, str]:
+def _loss_ratio_xlsx(viewer: User, params: Any, day: datetime.date, fmt: str) -> tuple[bytes, str]:
     form = LossRatioFilterForm(params, viewer=viewer, today=day)
     report = loss_ratio_report(viewer, form.window(), form.filters())
     window = report.window
-    return exports.loss_ratio_xlsx(report), f"loss-ratio-{report.level}-{window.first}-{window.last}.xlsx"
+    return exports.loss_ratio_xlsx(report, fmt), f"loss-ratio-{report.level}-{window.first}-{window.last}.{fmt}"
 
 
-def _toxic_xlsx(viewer: User, params: Any, day: datetime.date) -> tuple[bytes, str]:
+def _toxic_xlsx(viewer: User, params: Any, day: datetime.date, fmt: str) -> tuple[bytes, str]:
     form = ToxicFilterForm(params, viewer=viewer, today=day)
     toxic = toxic_clients(viewer, form.report_date(), form.filters(), limit=TOXIC_EXPORT_LIMIT)
-    return exports.toxic_xlsx(toxic), f"toxic-clients-{toxic.window.last}.xlsx"
+    return exports.toxic_xlsx(toxic, fmt), f"toxic-clients-{toxic.window.last}.{fmt}"
 
 
 EXPORTS = {"ltv": _ltv_xlsx, "loss-ratio": _loss_ratio_xlsx, "toxic": _toxic_xlsx}
 
 
 @require_GET
-def export(request: AuthenticatedRequest, report: str) -> HttpResponse:
-    """A report as .xlsx with the page's filters: `ltv`, `loss-ratio` or `toxic`."""
+def export(request: AuthenticatedRequest, report: str, fmt: str = "xlsx") -> HttpResponse:
+    """A report as .xlsx or .csv with the page's filters: `ltv`, `loss-ratio` or `toxic`."""
     viewer = _viewer(request)
     if report not in EXPORTS:
         raise Http404(report)
-    content, name = EXPORTS[report](viewer, request.GET, today())
+    content, name = EXPORTS[report](viewer, request.GET, today(), fmt)
     headers = {"Content-Disposition": content_disposition_header(as_attachment=True, filename=name)}
-    return HttpResponse(content, content_type=XLSX_TYPE, headers=headers)
+    content_type = CSV_TYPE if fmt == "csv" else XLSX_TYPE
+    return HttpResponse(content, content_type=content_type, headers=headers)

@@ -72,7 +72,13 @@ def test_the_section_lists_timings_ratios_and_marks_misses():
     assert "| dashboard page | 200.0 | 320.0 | 80.0 | 20 | 3.5 | ✗ ≤ 300 |" in text
     assert "| Sales fact | 12 | 12.0 | 10.0 | 6.0 | ✗ 1.6 | 2.0 | ✗ |" in text
     assert "Parquet export of the tables the references read: 4.2 s." in text
-    assert "- new: dashboard page (M, postgresql) — p95 320.0 ms" in text
+    assert "- first run at scale M on postgresql: 2 cases, nothing to compare with." in text
+
+
+def test_a_case_added_to_a_known_run_is_listed_as_new():
+    grown = result()
+    grown["screens"] = [*grown["screens"], {**grown["screens"][0], "label": "toxic clients", "p95_ms": 90.0}]
+    assert changes([result()], [grown]) == ["- new: toxic clients (M, postgresql) — p95 90.0 ms"]
 
 
 def test_changes_name_only_moves_above_twenty_percent():

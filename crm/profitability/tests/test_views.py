@@ -76,6 +76,22 @@ def test_ltv_export_has_the_page_numbers(client, head, portfolio):
     assert alpha[10:] == [68300, 90999.5, -70550]
 
 
+def test_ltv_csv_has_the_same_numbers_the_russian_way(client, head, portfolio):
+    client.force_login(head)
+    response = client.get("/profitability/export/ltv.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[:4] == ["Клиент", "Место", "Менеджер", "Отрасль"]
+    alpha = next(line for line in lines if line.startswith("ООО «Альфа»")).split(";")
+    assert alpha[1] == "2"
+    assert alpha[4:9] == ["789000,00", "45250,00", "655000,50", "88749,50", "4"]
+    assert alpha[10:] == ["68300,00", "90999,50", "-70550,00"]
+    for report, header in (("loss-ratio", "Отрасль"), ("toxic", "Клиент")):
+        table = client.get(f"/profitability/export/{report}.csv").content.decode("utf-8-sig")
+        assert table.splitlines()[0].split(";")[0] == header
+
+
 def test_loss_ratio_page_chart_export_and_clients_apart(client, head, manager_a):
     logistics = make_client(manager_a, "logistics", name="ООО «Логист»")
     claim(contract(logistics, "01.01.2026", "31.12.2026", "365000", line="cargo"), "01.03.2026", "660000")
