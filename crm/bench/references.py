@@ -18,6 +18,7 @@ from django.db import connection
 
 PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)")
 CENT = Decimal("0.01")
+FORMAT_KEY, EXPORT_FORMAT = "_format", 2  # 2: quoted empty strings stay strings
 
 
 def for_psycopg(sql: str) -> str:
@@ -121,6 +122,8 @@ class DuckDbReference:
         counts = postgres.row_counts(tables)
         manifest = self.folder / "manifest.json"
         known = json.loads(manifest.read_text()) if manifest.exists() else {}
+        if known.get(FORMAT_KEY) != EXPORT_FORMAT:  # copies made the older way are made again
+            known = {FORMAT_KEY: EXPORT_FORMAT}
         self._duck = duckdb.connect()
         for table, count in counts.items():
             parquet = self.folder / f"{table}.parquet"
