@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.analytics.queries import default_threshold
@@ -48,9 +48,10 @@ def period_label(period: Period) -> str:
     """«IV квартал 2026», «Ноябрь 2026», «2026 год», «05.10.2026 – 20.10.2026»."""
     kind, first = period_kind(period), period.first
     if kind == "year":
-        return _t("%(year)s год") % {"year": first.year}
+        return gettext("%(year)s год") % {"year": first.year}
     if kind == "quarter":
-        return _t("%(quarter)s квартал %(year)s") % {"quarter": QUARTERS[(first.month - 1) // 3][1], "year": first.year}
+        quarter = QUARTERS[(first.month - 1) // 3][1]
+        return gettext("%(quarter)s квартал %(year)s") % {"quarter": quarter, "year": first.year}
     if kind == "month":
         return f"{MONTHS[first.month]} {first.year}"
     return f"{first:%d.%m.%Y} – {period.last:%d.%m.%Y}"
@@ -105,11 +106,11 @@ class DashboardForm(StyledFormMixin, forms.Form):
         if first is None or last is None:
             return
         if last < first:
-            self.add_error("last", _t("Конец периода раньше начала."))
+            self.add_error("last", gettext("Конец периода раньше начала."))
         elif first.year < 2000 or last.year > 2100:
-            self.add_error("first", _t("Период должен лежать в 2000–2100 годах."))
+            self.add_error("first", gettext("Период должен лежать в 2000–2100 годах."))
         elif (last - first).days + 1 > MAX_CUSTOM_DAYS:
-            self.add_error("last", _t("Период длиннее пяти лет."))
+            self.add_error("last", gettext("Период длиннее пяти лет."))
         else:
             self.cleaned_data["value"] = Period(first, last)
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crm.catalog.models import ProductLine
@@ -116,7 +116,7 @@ class DatedFilterForm(ReportFilterForm):
     def clean_on(self) -> datetime.date | None:
         on = self.cleaned_data.get("on")
         if on and not datetime.date(2000, 1, 1) <= on <= self.today:
-            raise forms.ValidationError(_t("Дата отчёта — не позже сегодняшнего дня и не раньше 2000 года."))
+            raise forms.ValidationError(gettext("Дата отчёта — не позже сегодняшнего дня и не раньше 2000 года."))
         return on
 
 
@@ -148,11 +148,11 @@ class LossRatioFilterForm(ReportFilterForm):
         default = trailing_window(self.today)
         first, last = data.get("first") or default.first, data.get("last") or default.last
         if last < first:
-            self.add_error("last", _t("Конец периода раньше начала."))
+            self.add_error("last", gettext("Конец периода раньше начала."))
         elif first.year < 2000 or last.year > 2100:
-            self.add_error("first", _t("Период должен лежать в 2000–2100 годах."))
+            self.add_error("first", gettext("Период должен лежать в 2000–2100 годах."))
         elif (last - first).days + 1 > MAX_DAYS:
-            self.add_error("last", _t("Период длиннее пяти лет."))
+            self.add_error("last", gettext("Период длиннее пяти лет."))
         else:
             data["window"] = Period(first, last)
         return data

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.audit.queries import events_for
@@ -51,10 +51,10 @@ class AuthenticatedRequest(HttpRequest):
 
 
 LEVEL_TITLES = {
-    "industry": _lazy("Отрасль"),
-    "segment": _lazy("Сегмент"),
-    "product_line": _lazy("Вид страхования"),
-    "client": _lazy("Клиент"),
+    "industry": gettext_lazy("Отрасль"),
+    "segment": gettext_lazy("Сегмент"),
+    "product_line": gettext_lazy("Вид страхования"),
+    "client": gettext_lazy("Клиент"),
 }
 
 
@@ -207,13 +207,13 @@ def _history(settings: ToxicScoreSettings) -> list[tuple[Any, list[tuple[str, An
 
 
 COMPONENT_LABELS = {
-    "loss_ratio": _lazy("Убыточность"),
-    "claim_frequency": _lazy("Частота убытков к норме по видам страхования"),
-    "complaints": _lazy("Жалобы за окно"),
-    "discount_share": _lazy("Доля сделок с запросом скидки"),
-    "discount_requested": _lazy("Средняя запрошенная скидка"),
-    "late_share": _lazy("Доля платежей с просрочкой"),
-    "delay_days": _lazy("Средняя просрочка, дней"),
+    "loss_ratio": gettext_lazy("Убыточность"),
+    "claim_frequency": gettext_lazy("Частота убытков к норме по видам страхования"),
+    "complaints": gettext_lazy("Жалобы за окно"),
+    "discount_share": gettext_lazy("Доля сделок с запросом скидки"),
+    "discount_requested": gettext_lazy("Средняя запрошенная скидка"),
+    "late_share": gettext_lazy("Доля платежей с просрочкой"),
+    "delay_days": gettext_lazy("Средняя просрочка, дней"),
 }
 GUARDS = ["window_months", "min_exposure_years", "min_earned_premium_amount", "min_deals", "min_instalments"]
 
