@@ -92,7 +92,7 @@ def test_logged_in_pages_show_english_navigation(client, head):
 
 
 def parse_po(text: str) -> list[dict]:
-    """Entries of a .po file: flags, msgid, msgid_plural, msgstr (a list: one form, or one per plural form)."""
+    """Entries of a .po file: flags, msgctxt, msgid, msgid_plural, msgstr (a list: one form, or one per plural form)."""
     entries: list[dict] = []
     entry: dict = {}
     field = ""
@@ -129,7 +129,8 @@ def test_the_po_parser_reads_continuations_plurals_and_escapes():
         '#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
         '#, python-format\nmsgid "Найден %(n)s клиент"\nmsgid_plural "Найдено: %(n)s"\n'
         'msgstr[0] "%(n)s client"\nmsgstr[1] ""\n"%(n)s clients"\n\n'
-        'msgid ""\n"Две "\n"строки"\nmsgstr "Say \\"two\\""\n\n#~ msgid "старое"\n#~ msgstr ""\n'
+        'msgid ""\n"Две "\n"строки"\nmsgstr "Say \\"two\\""\n\n#~ msgid "старое"\n#~ msgstr ""\n\n'
+        'msgctxt "секунды"\nmsgid "с"\nmsgstr "s"\n'
     )
     assert entries == [
         {"flags": {"fuzzy"}, "msgid": "", "msgstr": ["Language: en\n"]},
@@ -140,6 +141,7 @@ def test_the_po_parser_reads_continuations_plurals_and_escapes():
             "msgstr": ["%(n)s client", "%(n)s clients"],
         },
         {"msgid": "Две строки", "msgstr": ['Say "two"']},
+        {"msgctxt": "секунды", "msgid": "с", "msgstr": ["s"]},
     ]
 
 
@@ -167,10 +169,12 @@ def test_compiled_catalogue_holds_every_translation_of_the_po(po_entries):
     """Runs without gettext: the committed .mo says exactly what the .po says."""
     expected = {}
     for entry in po_entries[1:]:  # the header differs: msgfmt leaves POT-Creation-Date out of the .mo
+        # A message with a context is stored as "context\x04message", as gettext's pgettext looks it up.
+        key = f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else entry["msgid"]
         if "msgid_plural" in entry:
-            expected.update({(entry["msgid"], n): form for n, form in enumerate(entry["msgstr"])})
+            expected.update({(key, n): form for n, form in enumerate(entry["msgstr"])})
         else:
-            expected[entry["msgid"]] = entry["msgstr"][0]
+            expected[key] = entry["msgstr"][0]
     compiled = mo_catalog(MO_FILE)
     assert compiled.pop("").startswith("Project-Id-Version: crm\n")
     assert compiled == expected
