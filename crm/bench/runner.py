@@ -91,8 +91,9 @@ def _operations(context: Context, options: Options) -> list[dict[str, Any]]:
     for operation in OPERATIONS:
         if not _selected(operation.label, options.only):
             continue
+        repeat = min(options.repeat, operation.repeat or options.repeat)
         timing, _result = measure(
-            partial(operation.run, context), repeat=options.repeat, setup=partial(operation.setup, context)
+            partial(operation.run, context), repeat=repeat, setup=partial(operation.setup, context)
         )
         results.append({"label": operation.label, "target_ms": operation.target_ms, **timing.as_dict()})
     return results
