@@ -17,9 +17,14 @@ its unmarked days and the source tables for its marked days; an unfilled month f
 See docs/decisions/0005-analytics-rollups.md.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RollupStat(models.TextChoices):
@@ -36,6 +41,29 @@ class SalesGrain(models.TextChoices):
     INDUSTRY_LINE = "industry_line", _("Менеджер × отрасль × вид страхования")
 
 
+def _reference(to: str, verbose_name: "StrOrPromise", *, null: bool = False) -> models.ForeignKey:
+    """A reference kept without a database constraint: roll-ups are a cache, rebuilt, never the only copy."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, null=null, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+
+def _manager() -> models.ForeignKey:
+    return _reference(settings.AUTH_USER_MODEL, _("менеджер"))
+
+
+def _industry() -> models.ForeignKey:
+    return _reference("clients.Industry", _("отрасль"), null=True)
+
+
+def _segment() -> models.CharField:
+    return models.CharField(_("сегмент"), max_length=8, blank=True)
+
+
+def _money(verbose_name: "StrOrPromise") -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2)
+
+
 class SalesRollup(models.Model):
     """Sold contracts (not cancelled from inception) concluded in a month, per manager and one cut.
 
@@ -45,32 +73,12 @@ class SalesRollup(models.Model):
 
     grain = models.CharField(_("разрез"), max_length=16, choices=SalesGrain.choices)
     month = models.DateField(_("месяц"))
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("менеджер"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    product_line = models.ForeignKey(
-        "catalog.ProductLine",
-        verbose_name=_("вид страхования"),
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    segment = models.CharField(_("сегмент"), max_length=8, blank=True)
-    industry = models.ForeignKey(
-        "clients.Industry",
-        verbose_name=_("отрасль"),
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    manager = _manager()
+    product_line = _reference("catalog.ProductLine", _("вид страхования"), null=True)
+    segment = _segment()
+    industry = _industry()
     contracts_count = models.PositiveIntegerField(_("договоров"))
-    written_premium_amount = models.DecimalField(_("начисленная премия, ₽"), max_digits=18, decimal_places=2)
+    written_premium_amount = _money(_("начисленная премия, ₽"))
 
     class Meta:
         verbose_name = _("свод продаж за месяц")
@@ -85,16 +93,10 @@ class DealRollup(models.Model):
     """Deals closed (won or lost) in a month, per manager: the inputs of win rates and deals won."""
 
     month = models.DateField(_("месяц"))
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("менеджер"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    manager = _manager()
     won_count = models.PositiveIntegerField(_("выиграно"))
     lost_count = models.PositiveIntegerField(_("проиграно"))
-    won_amount = models.DecimalField(_("сумма выигранных, ₽"), max_digits=18, decimal_places=2)
+    won_amount = _money(_("сумма выигранных, ₽"))
 
     class Meta:
         verbose_name = _("свод закрытых сделок за месяц")
@@ -114,31 +116,12 @@ class SalesDayRollup(models.Model):
     """
 
     day = models.DateField(_("день"))
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("менеджер"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    product_line = models.ForeignKey(
-        "catalog.ProductLine",
-        verbose_name=_("вид страхования"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    segment = models.CharField(_("сегмент"), max_length=8, blank=True)
-    industry = models.ForeignKey(
-        "clients.Industry",
-        verbose_name=_("отрасль"),
-        null=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    manager = _manager()
+    product_line = _reference("catalog.ProductLine", _("вид страхования"))
+    segment = _segment()
+    industry = _industry()
     contracts_count = models.PositiveIntegerField(_("договоров"))
-    written_premium_amount = models.DecimalField(_("начисленная премия, ₽"), max_digits=18, decimal_places=2)
+    written_premium_amount = _money(_("начисленная премия, ₽"))
 
     class Meta:
         verbose_name = _("свод продаж за день")
@@ -153,16 +136,10 @@ class DealDayRollup(models.Model):
     """Deals closed (won or lost) per closing day and manager: the partial months of a window."""
 
     day = models.DateField(_("день"))
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("менеджер"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    manager = _manager()
     won_count = models.PositiveIntegerField(_("выиграно"))
     lost_count = models.PositiveIntegerField(_("проиграно"))
-    won_amount = models.DecimalField(_("сумма выигранных, ₽"), max_digits=18, decimal_places=2)
+    won_amount = _money(_("сумма выигранных, ₽"))
 
     class Meta:
         verbose_name = _("свод закрытых сделок за день")
