@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 
-from crm.audit.services import record_events
+from crm.audit.services import record_event, record_events
 from crm.core.periods import today
 
 EXTERNAL_ID_MAX_LENGTH = 64
@@ -236,7 +236,8 @@ class BatchUpserter[M: models.Model]:
         """Business rules across fields and references; called only when every field is valid on its own."""
 
     def audit(self, plan: Plan) -> None:
-        raise NotImplementedError
+        """One record's audit event (the per-item savepoint path); `audit_all` is the bulk path."""
+        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
 
     def audit_all(self, plans: list[Plan]) -> None:
         """The audit events of a bulk write, appended to the journal at once."""

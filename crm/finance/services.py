@@ -10,13 +10,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from crm.audit.services import record_event
 from crm.core.upserts import (
     BatchResult,
     BatchUpserter,
     InvalidItem,
     ItemErrors,
-    Plan,
     UpsertResult,
     check_amount,
     check_past_date,
@@ -59,9 +57,6 @@ class InstalmentUpserter(BatchUpserter[Instalment]):
         if instance.paid_on is not None and not instance.paid_amount:
             errors.add("paid_amount", _("Указана дата оплаты, но не сумма."))
 
-    def audit(self, plan: Plan) -> None:
-        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
-
 
 class ClaimUpserter(BatchUpserter[Claim]):
     model = Claim
@@ -100,9 +95,6 @@ class ClaimUpserter(BatchUpserter[Claim]):
         if instance.paid_amount > instance.incurred_amount:
             errors.add("paid_amount", _("Выплачено больше произошедшего убытка."))
         _check_claim_status(instance, errors)
-
-    def audit(self, plan: Plan) -> None:
-        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
 
 
 def _check_claim_status(claim: Claim, errors: ItemErrors) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from crm.audit.services import record_event
 from crm.catalog.models import Product
 from crm.clients.models import Client
 from crm.core.periods import today
@@ -105,9 +104,6 @@ class ContractUpserter(BatchUpserter[Contract]):
         if not plan.is_new and contract.approved_terms is not None and set(TERM_FIELDS) & set(plan.changes):
             return "contract.terms_changed"
         return super().action_for(plan)
-
-    def audit(self, plan: Plan) -> None:
-        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
 
 
 def _check_dates(contract: Contract, errors: ItemErrors) -> None:

@@ -11,14 +11,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from crm.audit.services import record_event
 from crm.clients.models import Client
 from crm.core.upserts import (
     BatchResult,
     BatchUpserter,
     InvalidItem,
     ItemErrors,
-    Plan,
     UpsertResult,
     check_past_date,
     check_source,
@@ -82,9 +80,6 @@ class ComplaintUpserter(BatchUpserter[Complaint]):
         if instance.status not in CLOSED and instance.resolved_on is not None:
             errors.add("resolved_on", _("Дата решения указывается только для решённой или отклонённой жалобы."))
 
-    def audit(self, plan: Plan) -> None:
-        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
-
 
 class NpsUpserter(BatchUpserter[NpsResponse]):
     model = NpsResponse
@@ -105,9 +100,6 @@ class NpsUpserter(BatchUpserter[NpsResponse]):
 
     def check(self, instance: NpsResponse, errors: ItemErrors) -> None:
         check_past_date(errors, "responded_on", instance.responded_on)
-
-    def audit(self, plan: Plan) -> None:
-        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
 
 
 def upsert_complaints(

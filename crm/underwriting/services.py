@@ -12,14 +12,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crm.audit.services import record_event
 from crm.core.roles import Role
 from crm.core.upserts import (
     BatchResult,
     BatchUpserter,
     InvalidItem,
     ItemErrors,
-    Plan,
     UpsertResult,
     check_source,
     index_by,
@@ -73,9 +71,6 @@ class DecisionUpserter(BatchUpserter[UnderwritingDecision]):
             errors.add("decided_at", _("Решение раньше создания сделки (%(day)s).") % {
                 "day": f"{timezone.localdate(instance.deal.created_at):%d.%m.%Y}"
             })  # fmt: skip
-
-    def audit(self, plan: Plan) -> None:
-        record_event(actor=self.actor, action=plan.action, subject=plan.instance, changes=plan.changes)
 
 
 def upsert_decisions(
