@@ -9,13 +9,19 @@
 SQL is written once for both engines with `:name` parameters; tables keep their PostgreSQL names.
 """
 
+import atexit
 import datetime
+import functools
 import itertools
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+from django.db import connection
 
 from crm.analytics.queries import deal_outcomes_by_manager, load_plans, sales_facts_by, weighted_forecast
 from crm.analytics.sales import comparison_windows, plan_to_date
@@ -26,12 +32,20 @@ from crm.clients.models import Client
 from crm.core.exports import Column as ExportColumn
 from crm.core.exports import Kind, TableSpec, write_xlsx
 from crm.core.periods import Period
-from crm.finance.models import Claim
+from crm.finance.models import Claim, Instalment
+from crm.imports.bench_files import write_payments
+from crm.imports.models import ImportJob, ImportStatus
+from crm.imports.services import import_local_file
 from crm.org.models import User
 from crm.pipeline.services import create_deal
 from crm.profitability.queries import Filters, loss_ratio_report, ltv_ranking, ltv_windows
 
 Row = tuple[Any, ...]
+BULK_ROWS = 100_000
+
+
+class BenchError(Exception):
+    """The benchmark cannot run, a case failed, or a product figure differs from its reference."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,8 @@ class Context:
     period: Period
     users: dict[str, User]
     ids: dict[str, int]
+    bulk_rows: int = BULK_ROWS
+    """Rows of the bulk operations (import, export): 100 000, fewer in the test suite's smoke run."""
 
     @property
     def head(self) -> User:
@@ -57,11 +73,17 @@ class Screen:
 
 @dataclass(frozen=True)
 class Operation:
+    """A service call; `{rows}` in the label is the context's `bulk_rows`."""
+
     label: str
     run: Callable[[Context, Any], Any]
     setup: Callable[[Context], Any] = lambda context: None
+    teardown: Callable[[Context, Any], None] = lambda context, state: None
     target_ms: float | None = None
-    repeat: int | None = None  # at most this many timed runs (long operations)
+    repeat: int | None = None  # at most this many timed runs, no warm-up (long operations)
+
+    def label_for(self, context: Context) -> str:
+        return self.label.format(rows=f"{context.bulk_rows:,}".replace(",", "\u00a0"))
 
 
 @dataclass(frozen=True)
@@ -329,7 +351,6 @@ def _audit_trail(context: Context, _state: Any) -> Any:
     return list(events_for("clients.client", context.ids["client"])[:100])
 
 
-EXPORT_ROWS = 100_000
 CLAIMS_TABLE = TableSpec(
     "Страховые случаи",
     [
@@ -344,19 +365,66 @@ CLAIMS_TABLE = TableSpec(
 )
 
 
-def _export_claims(_context: Context, _state: Any) -> int:
-    """The first 100 000 claim lines to XLSX, streamed from the database as the exports do."""
+def _export_claims(context: Context, _state: Any) -> int:
+    """The first `bulk_rows` claim lines to XLSX, streamed from the database as the exports do."""
     rows = (
         Claim.objects.order_by("pk")
         .values_list("contract__number", "loss_on", "reported_on", "incurred_amount", "paid_amount", "status")
         .iterator(chunk_size=5000)
     )
     with tempfile.TemporaryFile() as target:
-        return write_xlsx(CLAIMS_TABLE, itertools.islice(rows, EXPORT_ROWS), target)
+        return write_xlsx(CLAIMS_TABLE, itertools.islice(rows, context.bulk_rows), target)
+
+
+IMPORTED = "BENCHOP-P"  # external ids of the payments the import operation creates (and its teardown deletes)
+
+
+@dataclass
+class ImportRun:
+    path: Path
+    job_id: int | None = None
+
+
+@functools.cache
+def _payments_file(rows: int, database: str) -> Path:
+    """A CSV of `rows` new payments of this database's contracts, written once per process."""
+    folder = Path(tempfile.mkdtemp(prefix="crm-bench-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return write_payments(folder / f"payments-{rows}.csv", rows, prefix=IMPORTED)
+
+
+def _import_setup(context: Context) -> ImportRun:
+    return ImportRun(_payments_file(context.bulk_rows, connection.settings_dict["NAME"]))
+
+
+def _import_payments(context: Context, state: ImportRun) -> ImportJob:
+    """Upload the file and import it as the head would from the command line (one transaction)."""
+    job = import_local_file(actor=context.head, source="payments", path=state.path, preset="system")
+    state.job_id = job.pk
+    if job.status != ImportStatus.DONE or job.created_count != context.bulk_rows:
+        raise BenchError(f"импорт платежей: {job.get_status_display()}, создано {job.created_count}: {job.message}")
+    return job
+
+
+def _import_teardown(_context: Context, state: ImportRun) -> None:
+    """Delete the imported payments and the job with its stored file, so that every run creates them anew."""
+    Instalment.objects.filter(external_id__startswith=IMPORTED).delete()
+    job = ImportJob.objects.filter(pk=state.job_id).first()
+    if job is not None:
+        shutil.rmtree(Path(job.file.path).parent, ignore_errors=True)
+        job.delete()
 
 
 OPERATIONS: list[Operation] = [
     Operation("approve a request (service, head)", _approve, request_to_approve),
     Operation("audit trail of a client (100 latest events)", _audit_trail),
-    Operation("export of 100 000 claim lines to XLSX", _export_claims, target_ms=10_000, repeat=2),
+    Operation(
+        "import of {rows} payments (CSV, 1С export)",
+        _import_payments,
+        _import_setup,
+        _import_teardown,
+        target_ms=20_000,  # 5 000 rows a second (the integrations issue)
+        repeat=2,
+    ),
+    Operation("export of {rows} claim lines to XLSX", _export_claims, target_ms=10_000, repeat=2),
 ]

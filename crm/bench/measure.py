@@ -9,6 +9,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -53,36 +54,66 @@ class Timing:
         }
 
 
-def _nothing() -> None:
+def _nothing(*_args: Any) -> None:
     return None
 
 
-def measure(run: Callable[[Any], Any], *, repeat: int, setup: Callable[[], Any] = _nothing) -> tuple[Timing, Any]:
+def measure(
+    run: Callable[[Any], Any],
+    *,
+    repeat: int,
+    setup: Callable[[], Any] = _nothing,
+    teardown: Callable[[Any], None] = _nothing,
+    long: bool = False,
+) -> tuple[Timing, Any]:
     """Run once to warm up, `repeat` times timed, once counting queries, once tracing memory.
 
     `setup` (untimed) runs before every call and its result is passed to `run` — for operations that
-    change data, such as an approval, so that each timed call acts on a fresh object. Returns the timing
-    and the result of the last timed call.
+    change data, such as an approval, so that each timed call acts on a fresh object; `teardown` (untimed)
+    gets the same state after every call, to undo what the call wrote. A `long` operation (seconds, such as
+    an import of 100 000 rows) is not warmed up, and counts its queries in the run that traces memory.
+    Returns the timing and the result of the last timed call.
     """
-    run(setup())
-    samples, result = [], None
-    for _ in range(max(1, repeat)):
+
+    def once(run_state: Callable[[Any], Any]) -> Any:
         state = setup()
+        try:
+            return run_state(state)
+        finally:
+            teardown(state)
+
+    if not long:
+        once(run)
+    samples: list[float] = []
+    result = None
+
+    def timed(state: Any) -> Any:
         started = time.perf_counter()
-        result = run(state)
+        outcome = run(state)
         samples.append((time.perf_counter() - started) * 1000)
-    state = setup()
+        return outcome
+
+    for _ in range(max(1, repeat)):
+        result = once(timed)
     with CaptureQueriesContext(connection) as queries:
-        run(state)
+        if long:
+            peak = once(partial(_traced, run))
+        else:
+            once(run)
     query_count = len(queries.captured_queries)  # now: the next request empties the log
-    state = setup()
+    if not long:
+        peak = once(partial(_traced, run))
+    return Timing(tuple(samples), query_count, peak / 2**20), result
+
+
+def _traced(run: Callable[[Any], Any], state: Any) -> int:
+    """Peak bytes of Python memory allocated while `run(state)` ran."""
     tracemalloc.start()
     try:
         run(state)
-        peak = tracemalloc.get_traced_memory()[1]
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return Timing(tuple(samples), query_count, peak / 2**20), result
 
 
 def time_only(run: Callable[[], Any], *, repeat: int) -> tuple[list[float], Any]:

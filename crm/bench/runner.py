@@ -15,7 +15,16 @@ from django.db import connection
 from django.test import Client as HttpClient
 
 from crm.approvals.models import ApprovalRequest
-from crm.bench.cases import FIGURES, OPERATIONS, SCREENS, Context, Figure, request_to_approve
+from crm.bench.cases import (
+    BULK_ROWS,
+    FIGURES,
+    OPERATIONS,
+    SCREENS,
+    BenchError,
+    Context,
+    Figure,
+    request_to_approve,
+)
 from crm.bench.measure import measure, time_only
 from crm.bench.references import DuckDbReference, PostgresReference, normalise, postgres_available
 from crm.clients.models import Client
@@ -27,10 +36,6 @@ from crm.policies.models import Contract
 DEMO_LOGINS = ("head", "senior", "manager")
 
 
-class BenchError(Exception):
-    """The benchmark cannot run, or a product figure differs from its reference."""
-
-
 @dataclass(frozen=True)
 class Options:
     scale: str
@@ -38,9 +43,10 @@ class Options:
     only: str = ""
     references: bool = True
     refresh_parquet: bool = False
+    bulk_rows: int = BULK_ROWS
 
 
-def context_for_demo() -> Context:
+def context_for_demo(bulk_rows: int = BULK_ROWS) -> Context:
     """The demo users and sample records the URLs need (the team of `senior`, the `manager`, a client)."""
     users = {user.username: user for user in User.objects.filter(username__in=DEMO_LOGINS)}
     missing = sorted(set(DEMO_LOGINS) - set(users))
@@ -53,7 +59,7 @@ def context_for_demo() -> Context:
     day = today()
     quarter = (day.month - 1) // 3 + 1
     ids = {"team": users["senior"].team_id, "manager": manager.pk, "client": client}
-    context = Context(today=day, period=Period.quarter(day.year, quarter), users=users, ids=ids)
+    context = Context(today=day, period=Period.quarter(day.year, quarter), users=users, ids=ids, bulk_rows=bulk_rows)
     approval = ApprovalRequest.objects.order_by("pk").values_list("pk", flat=True).first()
     # Data generated before approvals existed has none: the card is measured on one submitted now.
     ids["approval"] = approval if approval is not None else request_to_approve(context).pk
@@ -89,13 +95,18 @@ def _screens(context: Context, options: Options) -> list[dict[str, Any]]:
 def _operations(context: Context, options: Options) -> list[dict[str, Any]]:
     results = []
     for operation in OPERATIONS:
-        if not _selected(operation.label, options.only):
+        label = operation.label_for(context)
+        if not _selected(label, options.only):
             continue
         repeat = min(options.repeat, operation.repeat or options.repeat)
         timing, _result = measure(
-            partial(operation.run, context), repeat=repeat, setup=partial(operation.setup, context)
+            partial(operation.run, context),
+            repeat=repeat,
+            setup=partial(operation.setup, context),
+            teardown=partial(operation.teardown, context),
+            long=operation.repeat is not None,
         )
-        results.append({"label": operation.label, "target_ms": operation.target_ms, **timing.as_dict()})
+        results.append({"label": label, "target_ms": operation.target_ms, **timing.as_dict()})
     return results
 
 
@@ -177,7 +188,7 @@ def machine() -> dict[str, Any]:
 
 def run(options: Options) -> dict[str, Any]:
     """Measure everything registered; raises BenchError after the run when a figure differs from a reference."""
-    context = context_for_demo()
+    context = context_for_demo(options.bulk_rows)
     figures, export_seconds = _figures(context, options)
     result = {
         "scale": options.scale,

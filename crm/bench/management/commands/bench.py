@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from crm.bench.runner import BenchError, Options, mismatches, run
+from crm.bench.cases import BULK_ROWS, BenchError
+from crm.bench.runner import Options, mismatches, run
 
 
 class Command(BaseCommand):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="только случаи, в названии которых есть эта строка")
         parser.add_argument("--no-references", action="store_true", help="без сверки с SQL и DuckDB")
         parser.add_argument("--refresh-parquet", action="store_true", help="заново выгрузить таблицы в Parquet")
+        parser.add_argument(
+            "--bulk-rows", type=int, default=BULK_ROWS, help="строк в импорте и выгрузке (по умолчанию 100 000)"
+        )
         parser.add_argument("--output", default="", help="куда записать JSON (по умолчанию var/bench/results/)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,6 +34,7 @@ class Command(BaseCommand):
                     only=options["only"],
                     references=not options["no_references"],
                     refresh_parquet=options["refresh_parquet"],
+                    bulk_rows=options["bulk_rows"],
                 )
             )
         except BenchError as error:
