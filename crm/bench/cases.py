@@ -409,7 +409,7 @@ def _import_payments(context: Context, state: ImportRun) -> ImportJob:
 def _import_teardown(_context: Context, state: ImportRun) -> None:
     """Delete the imported payments and the job with its stored file, so that every run creates them anew."""
     Instalment.objects.filter(external_id__startswith=IMPORTED).delete()
-    job = ImportJob.objects.filter(pk=state.job_id).first()
+    job = None if state.job_id is None else ImportJob.objects.filter(pk=state.job_id).first()
     if job is not None:
         shutil.rmtree(Path(job.file.path).parent, ignore_errors=True)
         job.delete()

@@ -17,7 +17,7 @@ from crm.imports.sources import SOURCES, SourceKind
 from crm.policies.models import Contract
 
 BOM = "\ufeff"
-ContractRow = tuple[str, datetime.date, datetime.date, datetime.date | None]
+ContractRow = tuple[str | None, datetime.date, datetime.date, datetime.date | None]
 
 
 def rub(kopecks: int) -> str:
