@@ -27,9 +27,9 @@ def rub(kopecks: int) -> str:
 
 
 def contracts_for_files(day: datetime.date) -> list[ContractRow]:
-    """External id, start, end and termination of every contract started at least 30 days before `day`."""
+    """External id, start, end and termination of every contract with an external id started 30+ days before `day`."""
     return list(
-        Contract.objects.filter(starts_on__lte=day - datetime.timedelta(days=30))
+        Contract.objects.filter(starts_on__lte=day - datetime.timedelta(days=30), external_id__isnull=False)
         .order_by("id")
         .values_list("external_id", "starts_on", "ends_on", "terminated_on")
     )
