@@ -23,7 +23,9 @@ from typing import Any
 
 from django.db import connection
 
+from crm.analytics.models import RollupDirtyDay, RollupStat
 from crm.analytics.queries import deal_outcomes_by_manager, load_plans, sales_facts_by, weighted_forecast
+from crm.analytics.rollups.refresh import refresh_rollups
 from crm.analytics.sales import comparison_windows, plan_to_date
 from crm.approvals.services import approve_request, submit_request
 from crm.audit.queries import events_for
@@ -37,8 +39,12 @@ from crm.imports.bench_files import write_payments
 from crm.imports.models import ImportJob, ImportStatus
 from crm.imports.services import import_local_file
 from crm.org.models import User
+from crm.pipeline.models import Deal
 from crm.pipeline.services import create_deal
+from crm.policies.models import Contract
+from crm.profitability.models import DirtyClient
 from crm.profitability.queries import Filters, loss_ratio_report, ltv_ranking, ltv_windows
+from crm.profitability.queries.snapshot import refresh as refresh_profitability
 
 Row = tuple[Any, ...]
 BULK_ROWS = 100_000
@@ -415,9 +421,52 @@ def _import_teardown(_context: Context, state: ImportRun) -> None:
         job.delete()
 
 
+def _written_days(context: Context) -> list[datetime.date]:
+    """The days a day of writes touches: today and yesterday (new contracts, closed deals) and, through a
+    cancellation or a correction, a day of last month."""
+    last_month = (context.today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return [context.today, context.today - datetime.timedelta(days=1), last_month]
+
+
+def _a_day_of_writes_for_rollups(context: Context) -> None:
+    """Mark the roll-up days a day of writes marks (untimed; the refresh recomputes whole days from the source)."""
+    days = _written_days(context)
+    RollupDirtyDay.objects.bulk_create([RollupDirtyDay(stat=stat, day=day) for stat in RollupStat for day in days])
+
+
+def _refresh_rollups(context: Context, _state: Any) -> Any:
+    return refresh_rollups(today=context.today)
+
+
+def _a_day_of_writes_for_profitability(context: Context) -> None:
+    """Mark the clients yesterday's writes marked: contracts concluded, deals created or closed (untimed)."""
+    yesterday = context.today - datetime.timedelta(days=1)
+    clients = set(Contract.objects.filter(concluded_on=yesterday).values_list("client_id", flat=True))
+    clients |= set(Deal.objects.filter(closed_on=yesterday).values_list("client_id", flat=True))
+    clients |= set(Deal.objects.filter(created_at__date=yesterday).values_list("client_id", flat=True))
+    DirtyClient.objects.bulk_create([DirtyClient(client_id=client) for client in sorted(clients)])
+
+
+def _refresh_profitability(context: Context, _state: Any) -> Any:
+    return refresh_profitability(today=context.today)
+
+
 OPERATIONS: list[Operation] = [
     Operation("approve a request (service, head)", _approve, request_to_approve),
     Operation("audit trail of a client (100 latest events)", _audit_trail),
+    # Background jobs (cron every few minutes): the bound is «nothing past 10 s runs synchronously».
+    Operation(
+        "roll-up refresh after a day of writes (3 days marked)",
+        _refresh_rollups,
+        _a_day_of_writes_for_rollups,
+        target_ms=10_000,
+    ),
+    Operation(
+        "profitability snapshot refresh after a day of writes (yesterday's clients)",
+        _refresh_profitability,
+        _a_day_of_writes_for_profitability,
+        target_ms=10_000,
+    ),
     Operation(
         "import of {rows} payments (CSV, 1С export)",
         _import_payments,
