@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: for each scale, demo data in PostgreSQL (database crm_bench_<scale>, reused when present)
 # and, for S and M, in SQLite (var/bench/sqlite-<scale>/); one `manage.py bench` run on each; then the
-# report in docs/benchmarks.md. Usage: scripts/bench.sh [REPEAT] SCALE...
+# report in docs/benchmarks.md, with the latest results of the other scales (so that L, measured on its own,
+# joins S and M in one report). Usage: scripts/bench.sh SCALE...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -12,7 +13,7 @@ ROOT=$(pwd)
 # E-mails of the measured operations (approvals notify by mail) stay in memory, not on the console.
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 mkdir -p var/bench/results
-rm -f var/bench/results/*.json
+for SCALE in "$@"; do rm -f "var/bench/results/$SCALE-"*.json; done
 
 prepare_and_measure() {  # $1 scale, $2 label; DATABASE_URL / CRM_VAR_DIR set by the caller
   echo "== scale $1 on $2"

@@ -65,17 +65,48 @@ def _figures(rows: list[dict[str, Any]], target: float) -> list[str]:
     if "sql_ms" not in rows[0]:
         return _timings(rows, target, "analytic figure (no references on this database)")
     lines = [
-        "| analytic figure | rows | product ms | SQL ms | DuckDB ms | product/SQL | product/DuckDB | equal to both |",
-        "|---|---:|---:|---:|---:|---:|---:|:---:|",
+        "| analytic figure | rows | product ms | SQL ms | DuckDB ms | product − SQL ms | product/SQL "
+        "| product/DuckDB | equal to both |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for row in rows:
         ratio = row["sql_ratio"]
         lines.append(
             f"| {row['label']} | {row['rows']} | {_number(row['median_ms'])} | {_number(row['sql_ms'])} | "
-            f"{_number(row['duckdb_ms'])} | {_mark(ratio is not None and ratio <= RATIO_TARGET)} {_number(ratio)} | "
+            f"{_number(row['duckdb_ms'])} | {_number(round(row['median_ms'] - row['sql_ms'], 1))} | "
+            f"{_mark(ratio is not None and ratio <= RATIO_TARGET)} {_number(ratio)} | "
             f"{_number(row['duckdb_ratio'])} | {_mark(row['sql_equal'] and row['duckdb_equal'])} |"
         )
     return [*lines, ""]
+
+
+def query_counts(results: list[dict[str, Any]]) -> list[str]:
+    """SQL queries of each screen and figure at every scale measured, per database: constant in the data size."""
+    lines = []
+    for database in sorted({result["database"] for result in results}):
+        runs = [result for result in results if result["database"] == database]
+        if len(runs) < 2:
+            continue
+        scales = [run["scale"] for run in runs]
+        counts: dict[str, dict[str, int]] = {}
+        for run in runs:
+            for kind in ("screens", "figures"):
+                for row in run[kind]:
+                    counts.setdefault(row["label"], {})[run["scale"]] = row["queries"]
+        engine = "PostgreSQL" if database == "postgresql" else "SQLite"
+        lines += [
+            f"### SQL queries per screen and figure on {engine}, by scale",
+            "",
+            f"| screen / figure | {' | '.join(scales)} | constant |",
+            f"|---|{'---:|' * len(scales)}:---:|",
+        ]
+        for label, by_scale in counts.items():
+            values = [by_scale.get(scale) for scale in scales]
+            known = {value for value in values if value is not None}
+            cells = " | ".join("—" if value is None else str(value) for value in values)
+            lines.append(f"| {label} | {cells} | {_mark(len(known) == 1)} |")
+        lines.append("")
+    return lines
 
 
 def _key(result: dict[str, Any]) -> tuple[str, str]:
@@ -138,6 +169,7 @@ def render(results: list[dict[str, Any]], previous: list[dict[str, Any]]) -> str
         lines += _figures(result["figures"], target)
         if result.get("parquet_export_s") is not None:
             lines += [f"Parquet export of the tables the references read: {result['parquet_export_s']} s.", ""]
+    lines += query_counts(results)
     lines.append(END)
     return "\n".join(lines)
 

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from crm.bench.references import for_duckdb, for_psycopg, normalise
-from crm.bench.report import BEGIN, END, changes, render, target_ms, write
+from crm.bench.report import BEGIN, END, changes, query_counts, render, target_ms, write
 
 
 def result(scale="M", database="postgresql", p95=250.0, ratio=1.2, equal=True):
@@ -70,9 +70,27 @@ def test_the_section_lists_timings_ratios_and_marks_misses():
     assert text.startswith(BEGIN) and text.endswith(END)
     assert "### Scale M on PostgreSQL — 20 000 clients, 80 177 contracts, 110 226 deals; today 2026-11-26" in text
     assert "| dashboard page | 200.0 | 320.0 | 80.0 | 20 | 3.5 | ✗ ≤ 300 |" in text
-    assert "| Sales fact | 12 | 12.0 | 10.0 | 6.0 | ✗ 1.6 | 2.0 | ✗ |" in text
+    assert "| Sales fact | 12 | 12.0 | 10.0 | 6.0 | 2.0 | ✗ 1.6 | 2.0 | ✗ |" in text
+    assert "SQL queries per screen" not in text  # one scale: nothing to compare
     assert "Parquet export of the tables the references read: 4.2 s." in text
     assert "- first run at scale M on postgresql: 2 cases, nothing to compare with." in text
+
+
+def test_queries_are_compared_across_the_scales_of_one_database():
+    small, medium, lite = result("S"), result("M"), result("S", "sqlite")
+    medium["figures"] = [{**medium["figures"][0], "queries": 2}]
+
+    lines = query_counts([small, medium, lite])
+
+    assert lines == [
+        "### SQL queries per screen and figure on PostgreSQL, by scale",
+        "",
+        "| screen / figure | S | M | constant |",
+        "|---|---:|---:|:---:|",
+        "| dashboard page | 20 | 20 | ✓ |",
+        "| Sales fact | 1 | 2 | ✗ |",
+        "",
+    ]
 
 
 def test_a_case_added_to_a_known_run_is_listed_as_new():
