@@ -95,15 +95,17 @@ def measure(
 
     for _ in range(max(1, repeat)):
         result = once(timed)
-    with CaptureQueriesContext(connection) as queries:
-        if long:
-            peak = once(partial(_traced, run))
-        else:
-            once(run)
-    query_count = len(queries.captured_queries)  # now: the next request empties the log
-    if not long:
-        peak = once(partial(_traced, run))
-    return Timing(tuple(samples), query_count, peak / 2**20), result
+    captured: list[int] = []
+
+    def counted(state: Any) -> Any:
+        with CaptureQueriesContext(connection) as queries:
+            outcome = _traced(run, state) if long else run(state)
+        captured.append(len(queries.captured_queries))  # now: the next request empties the log
+        return outcome
+
+    traced = once(counted)
+    peak = traced if long else once(partial(_traced, run))
+    return Timing(tuple(samples), captured[0], peak / 2**20), result
 
 
 def _traced(run: Callable[[Any], Any], state: Any) -> int:

@@ -1,6 +1,7 @@
 """How a case is measured: how many times it runs, and that every run's state is set up and torn down."""
 
 import pytest
+from django.db import connection
 
 from crm.bench.measure import measure, percentile
 
@@ -65,3 +66,18 @@ def test_p95_is_the_nearest_rank():
     assert percentile(samples, 0.95) == 19.0  # rank round(0.95 × 19) = 18 → the 19th value
     assert percentile(samples, 0.5) == 11.0  # rank round(9.5) = 10 (banker's rounding) → 11th
     assert percentile([5.0], 0.95) == 5.0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("long", [False, True])
+def test_only_the_runs_own_queries_are_counted_not_its_setup_or_teardown(long):
+    def query(count: int) -> None:
+        with connection.cursor() as cursor:
+            for _ in range(count):
+                cursor.execute("SELECT 1")
+
+    timing, _result = measure(
+        lambda _state: query(2), repeat=1, setup=lambda: query(3), teardown=lambda _state: query(5), long=long
+    )
+
+    assert timing.queries == 2
