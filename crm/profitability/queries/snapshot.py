@@ -51,10 +51,10 @@ from crm.profitability.queries.ledger import Key, Windows, economics_columns, en
 from crm.profitability.queries.sql import Sql, fetch, statement
 
 SYNC_LIMIT = 200
+"""At most this many dirty clients are recomputed inside a request; more → the on-demand path until a refresh."""
 VENDORS = {"postgresql"}
 """Where the reports read the snapshot. Not on SQLite (development): its sums are floats, and a sum of per-line
 float sums may differ from the on-demand sum in the last digit; PostgreSQL's numeric sums are exact."""
-"""At most this many dirty clients are recomputed inside a request; more → the on-demand path until a refresh."""
 
 LINE = Key(F("product__product_line_id"), F("contract__product__product_line_id"))
 YEARS = ("y1", "y2", "y3")
