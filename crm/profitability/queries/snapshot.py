@@ -52,9 +52,11 @@ from crm.profitability.queries.sql import Sql, fetch, statement
 
 SYNC_LIMIT = 200
 """At most this many dirty clients are recomputed inside a request; more → the on-demand path until a refresh."""
-VENDORS = {"postgresql"}
-"""Where the reports read the snapshot. Not on SQLite (development): its sums are floats, and a sum of per-line
-float sums may differ from the on-demand sum in the last digit; PostgreSQL's numeric sums are exact."""
+VENDORS = {"postgresql", "sqlite"}
+"""Where the reports read the snapshot: both. PostgreSQL's numeric sums are exact, so the snapshot's figures equal
+the on-demand ones to the last digit; SQLite sums floats either way, and a sum of per-line sums may differ from
+one sum in the 15th digit — far below the kopeck the reports show, while on demand at scale M took 1–5 s a report
+there (docs/decisions/0009-profitability-snapshot.md)."""
 
 LINE = Key(F("product__product_line_id"), F("contract__product__product_line_id"))
 YEARS = ("y1", "y2", "y3")

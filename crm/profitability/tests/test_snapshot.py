@@ -101,12 +101,6 @@ def _assert_equal(viewers) -> list[str]:
     return sql
 
 
-@pytest.fixture(autouse=True)
-def _snapshot_on_sqlite(monkeypatch):
-    """The reports read the snapshot on PostgreSQL only; the tests exercise the read path on SQLite too."""
-    monkeypatch.setattr(snapshot, "VENDORS", {"postgresql", "sqlite"})
-
-
 @pytest.fixture
 def everything(portfolio, industries, storm):  # noqa: F811 — fixtures imported above
     return portfolio
