@@ -30,6 +30,7 @@ from crm.bench.measure import measure, time_only
 from crm.bench.references import DuckDbReference, PostgresReference, normalise, postgres_available
 from crm.clients.models import Client
 from crm.core.periods import Period, today
+from crm.core.runtime import tune_garbage_collector
 from crm.org.models import User
 from crm.pipeline.models import Deal
 from crm.policies.models import Contract
@@ -195,6 +196,7 @@ def machine() -> dict[str, Any]:
 
 def run(options: Options) -> dict[str, Any]:
     """Measure everything registered; raises BenchError after the run when a figure differs from a reference."""
+    tune_garbage_collector()  # as the web server runs (config/wsgi.py)
     context = context_for_demo(options.bulk_rows)
     figures, export_seconds = _figures(context, options)
     result = {
