@@ -209,7 +209,9 @@ def score_statement(query: ScoreQuery) -> Sql:
     """The scored rows (toxic only, or all), highest score first, at most `limit`; and how many were scored.
 
     The scored clients are counted in a one-row summary LEFT JOINed to the rows, so the count comes back even
-    when no client is listed (then the only row has no client).
+    when no client is listed (then the only row has no client). They are counted from `base` (one row per client,
+    as `scored`, whose joins are all per client): `scored` is then read once, so the database computes the points
+    row by row under the WHERE instead of first storing them for every client.
     """
     total = " + ".join(f"p_{component}" for component in COMPONENTS)
     where = "WHERE score >= %s" if query.only_toxic else ""
@@ -220,7 +222,7 @@ def score_statement(query: ScoreQuery) -> Sql:
             FROM scored) AS totals
         {where} ORDER BY {order} LIMIT %s"""
     body = Sql(
-        f"""SELECT listed_rows.*, summary.assessed FROM (SELECT COUNT(*) AS assessed FROM scored) AS summary
+        f"""SELECT listed_rows.*, summary.assessed FROM (SELECT COUNT(*) AS assessed FROM base) AS summary
         LEFT JOIN ({rows}) AS listed_rows ON 1 = 1 ORDER BY {order}""",
         (*params, query.limit),
     )
