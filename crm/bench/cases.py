@@ -12,7 +12,6 @@ SQL is written once for both engines with `:name` parameters; tables keep their 
 import atexit
 import datetime
 import functools
-import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -373,13 +372,17 @@ CLAIMS_TABLE = TableSpec(
 
 def _export_claims(context: Context, _state: Any) -> int:
     """The first `bulk_rows` claim lines to XLSX, streamed from the database as the exports do."""
+    # The LIMIT goes into the SQL: a server-side cursor without it is planned for all 9.5 M claims at scale L
+    # (a hash join and a sort before the first row: 12 s instead of 6 s).
     rows = (
         Claim.objects.order_by("pk")
-        .values_list("contract__number", "loss_on", "reported_on", "incurred_amount", "paid_amount", "status")
+        .values_list("contract__number", "loss_on", "reported_on", "incurred_amount", "paid_amount", "status")[
+            : context.bulk_rows
+        ]
         .iterator(chunk_size=5000)
     )
     with tempfile.TemporaryFile() as target:
-        return write_xlsx(CLAIMS_TABLE, itertools.islice(rows, context.bulk_rows), target)
+        return write_xlsx(CLAIMS_TABLE, rows, target)
 
 
 IMPORTED = "BENCHOP-P"  # external ids of the payments the import operation creates (and its teardown deletes)
