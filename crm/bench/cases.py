@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from crm.analytics.models import RollupDirtyDay, RollupStat
 from crm.analytics.queries import deal_outcomes_by_manager, load_plans, sales_facts_by, weighted_forecast
@@ -41,9 +42,11 @@ from crm.org.models import User
 from crm.pipeline.models import Deal
 from crm.pipeline.services import create_deal
 from crm.policies.models import Contract
-from crm.profitability.models import DirtyClient
-from crm.profitability.queries import Filters, loss_ratio_report, ltv_ranking, ltv_windows
+from crm.profitability.models import DirtyClient, current_score_settings
+from crm.profitability.queries import Filters, loss_ratio_report, ltv_ranking, ltv_windows, toxic_clients
+from crm.profitability.queries.scores import MAX_LIMIT
 from crm.profitability.queries.snapshot import refresh as refresh_profitability
+from crm.profitability.queries.toxic import score_window
 
 Row = tuple[Any, ...]
 BULK_ROWS = 100_000
@@ -302,6 +305,147 @@ FIGURES += [
         ("policies_contract", "finance_claim", "clients_client"),
     ),
 ]
+
+
+# The toxic-client score (docs/metrics.md): (name in the result rows, figure's parameter suffix), in its order.
+TOXIC_COMPONENTS = (
+    ("loss_ratio", "loss"),
+    ("claim_frequency", "freq"),
+    ("complaints", "compl"),
+    ("discount_share", "share"),
+    ("discount_requested", "req"),
+    ("late_share", "late"),
+    ("delay_days", "delay"),
+)
+
+
+def _toxic_rows(context: Context) -> list[Row]:
+    """The listed clients: score and each component's points; then (-1, clients assessed)."""
+    toxic = toxic_clients(context.head, context.today, Filters(), limit=MAX_LIMIT)
+    rows: list[Row] = []
+    for row in toxic.rows:
+        points: dict[str, Decimal] = {line.component: line.points for line in row.lines}
+        rows.append((row.client.id, row.score, *(points[name] for name, _suffix in TOXIC_COMPONENTS)))
+    rows.append((-1, toxic.assessed_count, *(None for _component in TOXIC_COMPONENTS)))
+    return rows
+
+
+def _toxic_params(context: Context) -> dict[str, Any]:
+    """The score window (deals by their Moscow creation moment in it), and the head's weights, thresholds, guards."""
+    settings = current_score_settings()
+    window = score_window(settings, context.today)
+    params: dict[str, Any] = {
+        "first": window.first,
+        "last": window.last,
+        "today": context.today,
+        "start": timezone.make_aware(datetime.datetime.combine(window.first, datetime.time.min)),
+        "end": timezone.make_aware(
+            datetime.datetime.combine(window.last + datetime.timedelta(days=1), datetime.time.min)
+        ),
+        "min_cover": settings.min_exposure_years * 365,
+        "min_earned": settings.min_earned_premium_amount,
+        "min_deals": settings.min_deals,
+        "min_instalments": settings.min_instalments,
+        "score_threshold": settings.score_threshold,
+        "limit": MAX_LIMIT,
+    }
+    for name, suffix in TOXIC_COMPONENTS:
+        params[f"t_{suffix}"] = Decimal(getattr(settings, f"{name}_threshold"))
+        params[f"w_{suffix}"] = int(getattr(settings, f"{name}_weight"))
+    return params
+
+
+# Whether a figure reaches its threshold. The average requested discount (a sum of rates ÷ the requests) is
+# tested without dividing: DuckDB divides DECIMALs as DOUBLE, and a rounded quotient misses an average exactly at
+# the threshold ((0.15 + 0.20 + 0.25) ÷ 3 < 0.20) that PostgreSQL's numeric reaches (two clients at scale M).
+TOXIC_REACHED = {"req": "v_req IS NOT NULL AND requested_sum >= :t_req * requests"}
+
+
+def _toxic_points(suffix: str) -> str:
+    """weight × figure ÷ threshold, at most twice the weight, when the figure reaches the threshold; else 0."""
+    value = f"v_{suffix}"
+    reached = TOXIC_REACHED.get(suffix, f"{value} >= :t_{suffix}")
+    severity = f"CASE WHEN {value} / :t_{suffix} > 2 THEN 2 ELSE {value} / :t_{suffix} END"
+    return f"COALESCE(CASE WHEN {reached} THEN :w_{suffix} * ({severity}) END, 0) AS p_{suffix}"
+
+
+# Contracts not cancelled, with their days of cover inside [:first, :last] (cover ends at an earlier termination)
+# and of their full term; claims by loss date, on the claim's client and its contract's line. The claim-frequency
+# norm of a line is the company's claims × 365 ÷ cover days in it; a client's expected claims are Σ over its lines
+# of cover days × the norm ÷ 365. Deals created in the window (Moscow), instalments due in it (late: paid after the
+# due date, or unpaid and due before today; days late up to the payment or today), complaints received in it.
+TOXIC_POINTS = ", ".join(_toxic_points(suffix) for _name, suffix in TOXIC_COMPONENTS)
+TOXIC_COLUMNS = ", ".join(f"p_{suffix}" for _name, suffix in TOXIC_COMPONENTS)
+TOXIC_SCORE = " + ".join(f"p_{suffix}" for _name, suffix in TOXIC_COMPONENTS)
+TOXIC_SQL = (
+    "WITH ct AS (SELECT c.client_id, p.product_line_id AS line, c.written_premium_amount AS written, "  # noqa: S608
+    "GREATEST(0, LEAST(CASE WHEN c.terminated_on < c.ends_on THEN c.terminated_on ELSE c.ends_on END, :last) "
+    "- GREATEST(c.starts_on, :first) + 1) AS cover, c.ends_on - c.starts_on + 1 AS term "
+    "FROM policies_contract c JOIN catalog_product p ON p.id = c.product_id "
+    "WHERE c.status <> 'cancelled' AND c.starts_on <= :last AND c.ends_on >= :first), "
+    "cl AS (SELECT f.client_id, p.product_line_id AS line, COUNT(*) AS n, SUM(f.incurred_amount) AS incurred "
+    "FROM finance_claim f JOIN policies_contract c ON c.id = f.contract_id "
+    "JOIN catalog_product p ON p.id = c.product_id "
+    "WHERE f.loss_on BETWEEN :first AND :last GROUP BY f.client_id, p.product_line_id), "
+    "by_line AS (SELECT client_id, line, SUM(earned) AS earned, SUM(cover) AS cover, SUM(n) AS n, "
+    "SUM(incurred) AS incurred FROM ("
+    "SELECT client_id, line, written * (CAST(cover AS NUMERIC) / term) AS earned, cover, 0 AS n, 0 AS incurred "
+    "FROM ct UNION ALL SELECT client_id, line, 0, 0, n, incurred FROM cl) AS x GROUP BY client_id, line), "
+    "norm AS (SELECT line, SUM(n) * 365.0 / SUM(cover) AS freq FROM by_line GROUP BY line HAVING SUM(cover) > 0), "
+    "econ AS (SELECT b.client_id, SUM(b.earned) AS earned, SUM(b.cover) AS cover, SUM(b.n) AS claims, "
+    "SUM(b.incurred) AS incurred, SUM(b.cover * COALESCE(norm.freq, 0)) / 365.0 AS expected "
+    "FROM by_line b LEFT JOIN norm ON norm.line = b.line GROUP BY b.client_id), "
+    "dl AS (SELECT client_id, COUNT(*) AS deals, COUNT(*) FILTER (WHERE requested_discount_rate > 0) AS requests, "
+    "SUM(requested_discount_rate) FILTER (WHERE requested_discount_rate > 0) AS requested_sum FROM pipeline_deal "
+    "WHERE created_at >= :start AND created_at < :end GROUP BY client_id), "
+    "ins AS (SELECT c.client_id, COUNT(*) AS due, "
+    "COUNT(*) FILTER (WHERE i.paid_on > i.due_on OR (i.paid_on IS NULL AND i.due_on < :today)) AS late, "
+    "SUM(GREATEST(COALESCE(i.paid_on, :today) - i.due_on, 0)) AS delay_sum "
+    "FROM finance_instalment i JOIN policies_contract c ON c.id = i.contract_id "
+    "WHERE i.due_on BETWEEN :first AND :last GROUP BY c.client_id), "
+    "cm AS (SELECT client_id, COUNT(*) AS complaints FROM service_complaint "
+    "WHERE received_on BETWEEN :first AND :last GROUP BY client_id), "
+    "fig AS (SELECT k.id AS client_id, COALESCE(e.earned, 0) AS earned, COALESCE(e.cover, 0) AS cover, "
+    "COALESCE(e.claims, 0) AS claims, COALESCE(e.incurred, 0) AS incurred, COALESCE(e.expected, 0) AS expected, "
+    "COALESCE(cm.complaints, 0) AS complaints, COALESCE(dl.deals, 0) AS deals, "
+    "COALESCE(dl.requests, 0) AS requests, dl.requested_sum, COALESCE(ins.due, 0) AS due, "
+    "COALESCE(ins.late, 0) AS late, COALESCE(ins.delay_sum, 0) AS delay_sum "
+    "FROM clients_client k LEFT JOIN econ e ON e.client_id = k.id LEFT JOIN dl ON dl.client_id = k.id "
+    "LEFT JOIN ins ON ins.client_id = k.id LEFT JOIN cm ON cm.client_id = k.id), "
+    "val AS (SELECT client_id, requested_sum, requests, "
+    "CASE WHEN earned > 0 THEN incurred / earned ELSE 0 END AS loss_order, "
+    "CASE WHEN cover >= :min_cover AND earned >= :min_earned AND earned > 0 THEN incurred / earned END AS v_loss, "
+    "CASE WHEN cover >= :min_cover AND earned >= :min_earned AND earned > 0 "
+    "THEN claims * 1.0 / NULLIF(expected, 0) END AS v_freq, "
+    "complaints * 1.0 AS v_compl, "
+    "CASE WHEN deals >= :min_deals THEN requests * 1.0 / NULLIF(deals, 0) END AS v_share, "
+    "CASE WHEN deals >= :min_deals THEN requested_sum / NULLIF(requests, 0) END AS v_req, "
+    "CASE WHEN due >= :min_instalments THEN late * 1.0 / NULLIF(due, 0) END AS v_late, "
+    "CASE WHEN due >= :min_instalments THEN delay_sum * 1.0 / NULLIF(due, 0) END AS v_delay FROM fig), "
+    "pts AS (SELECT client_id, loss_order, " + TOXIC_POINTS + " FROM val), "
+    "scored AS (SELECT client_id, loss_order, " + TOXIC_SCORE + " AS score, " + TOXIC_COLUMNS + " FROM pts) "
+    "SELECT * FROM (SELECT client_id, score, " + TOXIC_COLUMNS + " FROM scored WHERE score >= :score_threshold "
+    "ORDER BY score DESC, loss_order DESC, client_id LIMIT :limit) AS listed "
+    "UNION ALL SELECT -1, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM clients_client"
+)
+
+FIGURES.append(
+    Figure(
+        "Toxic clients: score and its components, score window",
+        _toxic_rows,
+        TOXIC_SQL,
+        _toxic_params,
+        (
+            "policies_contract",
+            "catalog_product",
+            "finance_claim",
+            "pipeline_deal",
+            "finance_instalment",
+            "service_complaint",
+            "clients_client",
+        ),
+    )
+)
 
 
 SCREENS: list[Screen] = [
