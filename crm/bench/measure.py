@@ -1,9 +1,11 @@
 """How one case is measured: warm timings (median, p95, spread), SQL queries of one run, peak memory.
 
 Timing and memory are taken in separate runs: tracemalloc slows allocation-heavy code down, so it would
-distort the timings.
+distort the timings. Memory is the peak of the Python heap during the run (tracemalloc) and the peak resident
+memory of the whole process during the run (Linux: VmHWM, reset through /proc/self/clear_refs before the run).
 """
 
+import re
 import statistics
 import time
 import tracemalloc
@@ -29,6 +31,7 @@ class Timing:
     samples_ms: tuple[float, ...]
     queries: int
     peak_mib: float
+    peak_rss_mib: float | None = None
 
     @property
     def median_ms(self) -> float:
@@ -51,6 +54,7 @@ class Timing:
             "runs": len(self.samples_ms),
             "queries": self.queries,
             "peak_mib": round(self.peak_mib, 1),
+            "peak_rss_mib": None if self.peak_rss_mib is None else round(self.peak_rss_mib, 1),
         }
 
 
@@ -104,18 +108,42 @@ def measure(
         return outcome
 
     traced = once(counted)
-    peak = traced if long else once(partial(_traced, run))
-    return Timing(tuple(samples), captured[0], peak / 2**20), result
+    heap, resident = traced if long else once(partial(_traced, run))
+    rss = None if resident is None else resident / 2**10
+    return Timing(tuple(samples), captured[0], heap / 2**20, rss), result
 
 
-def _traced(run: Callable[[Any], Any], state: Any) -> int:
-    """Peak bytes of Python memory allocated while `run(state)` ran."""
+def _traced(run: Callable[[Any], Any], state: Any) -> tuple[int, int | None]:
+    """Peak bytes of Python memory allocated while `run(state)` ran, and the process's peak resident KiB then."""
+    resident = _reset_resident_peak()
     tracemalloc.start()
     try:
         run(state)
-        return tracemalloc.get_traced_memory()[1]
+        return tracemalloc.get_traced_memory()[1], _resident_peak_kib() if resident else None
     finally:
         tracemalloc.stop()
+
+
+VM_HWM = re.compile(r"^VmHWM:\s+(\d+) kB", re.MULTILINE)
+
+
+def _reset_resident_peak() -> bool:
+    """Start the process's peak resident memory afresh (Linux); False where that is not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return _resident_peak_kib() is not None
+
+
+def _resident_peak_kib() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            found = VM_HWM.search(status.read())
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
 
 
 def time_only(run: Callable[[], Any], *, repeat: int) -> tuple[list[float], Any]:

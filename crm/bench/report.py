@@ -46,15 +46,15 @@ def _timings(rows: list[dict[str, Any]], target: float, heading: str) -> list[st
     if not rows:
         return []
     lines = [
-        f"| {heading} | median ms | p95 ms | spread ms | SQL queries | peak MiB | target |",
-        "|---|---:|---:|---:|---:|---:|:---:|",
+        f"| {heading} | median ms | p95 ms | spread ms | SQL queries | peak heap MiB | peak RSS MiB | target |",
+        "|---|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     for row in rows:
         limit = row.get("target_ms") or target
         lines.append(
             f"| {row['label']} | {_number(row['median_ms'])} | {_number(row['p95_ms'])} | "
             f"{_number(row['spread_ms'])} | {row['queries']} | {_number(row['peak_mib'])} | "
-            f"{_mark(row['p95_ms'] <= limit)} ≤ {limit:.0f} |"
+            f"{_number(row.get('peak_rss_mib'))} | {_mark(row['p95_ms'] <= limit)} ≤ {limit:,.0f} |".replace(",", " ")
         )
     return [*lines, ""]
 
@@ -153,8 +153,9 @@ def render(results: list[dict[str, Any]], previous: list[dict[str, Any]]) -> str
         "",
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB RAM, {machine['os']}; "
         f"Python {machine['python']}, Django {machine['django']}, {machine['database']}, DuckDB {machine['duckdb']}. "
-        "Server time through Django's full request handler in one process, warm; peak MiB is the Python heap "
-        "of one run (tracemalloc). References: the same figure in hand-written SQL on PostgreSQL (psycopg) and on "
+        "Server time through Django's full request handler in one process, warm; peak heap is the Python heap "
+        "of one run (tracemalloc), peak RSS the resident memory of the whole process during that run. "
+        "References: the same figure in hand-written SQL on PostgreSQL (psycopg) and on "
         "DuckDB over Parquet copies; a figure that differs from either fails the run.",
         "",
         "What changed since the previous run:",

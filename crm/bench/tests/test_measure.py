@@ -81,3 +81,15 @@ def test_only_the_runs_own_queries_are_counted_not_its_setup_or_teardown(long):
     )
 
     assert timing.queries == 2
+
+
+@pytest.mark.django_db
+def test_the_process_peak_resident_memory_of_the_run_is_measured():
+    def allocate(_state: None) -> int:
+        block = b"x" * (80 * 2**20)  # written, so resident
+        return len(block)
+
+    timing, _result = measure(allocate, repeat=1)
+
+    assert timing.peak_rss_mib is not None and timing.peak_rss_mib >= 80
+    assert 80 <= timing.peak_mib < 81  # the Python heap: the block itself

@@ -69,7 +69,7 @@ def test_the_section_lists_timings_ratios_and_marks_misses():
 
     assert text.startswith(BEGIN) and text.endswith(END)
     assert "### Scale M on PostgreSQL — 20 000 clients, 80 177 contracts, 110 226 deals; today 2026-11-26" in text
-    assert "| dashboard page | 200.0 | 320.0 | 80.0 | 20 | 3.5 | ✗ ≤ 300 |" in text
+    assert "| dashboard page | 200.0 | 320.0 | 80.0 | 20 | 3.5 | — | ✗ ≤ 300 |" in text
     assert "| Sales fact | 12 | 12.0 | 10.0 | 6.0 | 2.0 | ✗ 1.6 | 2.0 | ✗ |" in text
     assert "SQL queries per screen" not in text  # one scale: nothing to compare
     assert "Parquet export of the tables the references read: 4.2 s." in text
