@@ -44,6 +44,26 @@ def normalise(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     return sorted((tuple(value(item) for item in row) for row in rows), key=repr)
 
 
+HALF_KOPECK_SLACK = Decimal("0.01")
+
+
+def same_rows(expected: list[tuple[Any, ...]], actual: list[tuple[Any, ...]], *, floating: bool = False) -> bool:
+    """Normalised rows equal; with `floating` (DuckDB, which divides DECIMALs in binary floating point), a value
+    may differ by one kopeck: exactly on a half kopeck, 12.875 can come back as 12.8749999… and round down."""
+    if not floating:
+        return expected == actual
+    if len(expected) != len(actual):
+        return False
+    for left, right in zip(expected, actual, strict=True):
+        if len(left) != len(right):
+            return False
+        for a, b in zip(left, right, strict=True):
+            both_decimal = isinstance(a, Decimal) and isinstance(b, Decimal)
+            if not (a == b or (both_decimal and abs(a - b) <= HALF_KOPECK_SLACK)):
+                return False
+    return True
+
+
 def postgres_available() -> bool:
     return connection.vendor == "postgresql"
 

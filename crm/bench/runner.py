@@ -27,7 +27,7 @@ from crm.bench.cases import (
     request_to_approve,
 )
 from crm.bench.measure import measure, time_only
-from crm.bench.references import DuckDbReference, PostgresReference, normalise, postgres_available
+from crm.bench.references import DuckDbReference, PostgresReference, normalise, postgres_available, same_rows
 from crm.clients.models import Client
 from crm.core.periods import Period, today
 from crm.core.runtime import tune_garbage_collector
@@ -127,7 +127,7 @@ def _figure(figure: Figure, context: Context, options: Options, refs: tuple[Any,
     for name, reference in zip(("sql", "duckdb"), refs, strict=True):
         samples, rows = time_only(partial(reference.rows, figure.sql, params), repeat=options.repeat)
         median = sorted(samples)[len(samples) // 2]
-        equal = normalise(rows) == expected
+        equal = same_rows(expected, normalise(rows), floating=name == "duckdb")
         result[f"{name}_ms"] = round(median, 1)
         result[f"{name}_equal"] = equal
         result[f"{name}_ratio"] = round(timing.median_ms / median, 2) if median else None

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from crm.bench.references import for_duckdb, for_psycopg, normalise
+from crm.bench.references import for_duckdb, for_psycopg, normalise, same_rows
 from crm.bench.report import BEGIN, END, changes, query_counts, render, target_ms, write
 
 
@@ -128,3 +128,15 @@ def test_rows_compare_to_the_kopeck_whatever_the_engine_returns():
     reference = [(1, 1.0, 1), (2, Decimal("10.01"), 3)]
     assert normalise(product) == normalise(reference) == [(1, Decimal("1.00"), 1), (2, Decimal("10.01"), 3)]
     assert normalise([(datetime.datetime(2026, 11, 26, 10, 0),)]) == [(datetime.date(2026, 11, 26),)]
+
+
+def test_duckdb_may_round_a_half_kopeck_the_other_way_postgresql_may_not():
+    product = normalise([(2, Decimal("12.875"), 3)])  # PostgreSQL's numeric: exactly on the half kopeck
+    duck = normalise([(2, 12.874999999999998, 3)])  # DuckDB's DECIMAL division, in binary floating point
+
+    assert product == [(2, Decimal("12.88"), 3)] and duck == [(2, Decimal("12.87"), 3)]
+    assert same_rows(product, duck, floating=True)
+    assert not same_rows(product, duck)
+    assert not same_rows(product, normalise([(2, 12.86, 3)]), floating=True)  # two kopecks: a real difference
+    assert not same_rows(product, normalise([(3, 12.88, 3)]), floating=True)  # another client
+    assert not same_rows(product, [], floating=True)
