@@ -560,12 +560,19 @@ def _import_payments(context: Context, state: ImportRun) -> ImportJob:
 
 
 def _import_teardown(_context: Context, state: ImportRun) -> None:
-    """Delete the imported payments and the job with its stored file, so that every run creates them anew."""
+    """Delete the imported payments and the job with its stored file, so that every run creates them anew.
+
+    On PostgreSQL the table is vacuumed too: 100 000 rows written and deleted per run left, at scale S, 600 000
+    dead rows beside 14 000 live ones (111 MB) before autovacuum came round, and each import slowed by half.
+    """
     Instalment.objects.filter(external_id__startswith=IMPORTED).delete()
     job = None if state.job_id is None else ImportJob.objects.filter(pk=state.job_id).first()
     if job is not None:
         shutil.rmtree(Path(job.file.path).parent, ignore_errors=True)
         job.delete()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Instalment._meta.db_table}")
 
 
 def _written_days(context: Context) -> list[datetime.date]:
