@@ -73,7 +73,7 @@ class ChangeLine:
 
 def _shown(value: Any) -> str:
     """A stored value as one short line: lists as their size and first items, objects as «key: value; …»."""
-    if value is None:
+    if value is None or value == [] or value == {} or value == "":
         return "—"
     if isinstance(value, list):
         count = gettext("всего %(count)s") % {"count": f"{len(value):,}".replace(",", "\u00a0")}

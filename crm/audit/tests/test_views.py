@@ -41,7 +41,10 @@ def test_journal_shows_an_imports_facts_as_they_are_not_as_changes(client, head,
     ids = [f"P-{n:05d}" for n in range(2000)]
     with transaction.atomic():
         record_event(
-            actor=head, action="import.batch_written", subject=region, changes={"source": "payments", "created": ids}
+            actor=head,
+            action="import.batch_written",
+            subject=region,
+            changes={"source": "payments", "created": ids, "updated": []},
         )
         record_event(
             actor=head, action="import.uploaded", subject=region, changes={"size": 5500190, "created": ["P-1", "P-2"]}
@@ -62,8 +65,9 @@ def test_journal_shows_an_imports_facts_as_they_are_not_as_changes(client, head,
     assert "source:</span> payments</li>" in page
     assert "created:</span> всего 2\u00a0000: P-00000, P-00001, P-00002, …</li>" in page
     assert "P-01999" not in page
+    assert "updated:</span> —</li>" in page  # nothing updated: a dash, not an empty line
     assert "size:</span> 5500190</li>" in page
     assert "created:</span> всего 2: P-1, P-2</li>" in page  # two ids of an import, not «P-1 → P-2»
-    assert "frozen_terms:</span> discount_rate: 0.3000; special_terms: </li>" in page
+    assert "frozen_terms:</span> discount_rate: 0.3000; special_terms: —</li>" in page
     assert "is_final:</span> да</li>" in page
     assert "<del>" not in page  # none of these had an old value
