@@ -7,10 +7,8 @@ are created, not matched. Used by `manage.py import_bench_files` and by `make be
 
 import csv
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from crm.core.periods import today
 from crm.imports.sources import SOURCES, SourceKind
@@ -35,15 +33,32 @@ def contracts_for_files(day: datetime.date) -> list[ContractRow]:
     )
 
 
-@contextmanager
-def _csv_rows(path: Path, kind: SourceKind) -> Iterator[tuple[Any, list[str]]]:
+Values = dict[str, str | None]
+RowOf = Callable[[int, ContractRow, int, datetime.date], Values]
+"""A row's values from its number, its contract, how many times the contracts were gone through, and the day."""
+
+
+def _write(
+    path: Path,
+    kind: SourceKind,
+    count: int,
+    row_of: RowOf,
+    day: datetime.date | None,
+    contracts: list[ContractRow] | None,
+) -> Path:
+    """`count` rows of `kind` under its first preset's headers, one contract after another."""
+    day = day or today()
+    contracts = contracts if contracts is not None else contracts_for_files(day)
     columns = SOURCES[kind].presets[0].columns
     keys = list(columns)
     with path.open("w", encoding="utf-8", newline="") as stream:
         stream.write(BOM)
         writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
         writer.writerow([columns[key] for key in keys])
-        yield writer, keys
+        for number in range(count):
+            values = row_of(number, contracts[number % len(contracts)], number // len(contracts), day)
+            writer.writerow([values[key] for key in keys])
+    return path
 
 
 def write_payments(
@@ -56,25 +71,23 @@ def write_payments(
     contracts: list[ContractRow] | None = None,
 ) -> Path:
     """`count` payment-schedule rows, one contract after another; `paid` marks each paid in full."""
-    day = day or today()
-    contracts = contracts if contracts is not None else contracts_for_files(day)
-    with _csv_rows(path, SourceKind.PAYMENTS) as (writer, keys):
-        for number in range(count):
-            external_id, starts_on, ends_on, _terminated_on = contracts[number % len(contracts)]
-            due_on = min(starts_on + datetime.timedelta(days=30 * (number // len(contracts) % 12)), ends_on)
-            amount = 100_000 + number * 7 % 9_000_000
-            paid_on = min(due_on, day) if paid else None
-            values = {
-                "external_id": f"{prefix}{number:08d}",
-                "contract_external_id": external_id,
-                "contract_number": "",
-                "due_on": f"{due_on:%d.%m.%Y}",
-                "amount": rub(amount),
-                "paid_on": f"{paid_on:%d.%m.%Y}" if paid_on else "",
-                "paid_amount": rub(amount) if paid else "",
-            }
-            writer.writerow([values[key] for key in keys])
-    return path
+
+    def payment(number: int, contract: ContractRow, cycle: int, day: datetime.date) -> Values:
+        external_id, starts_on, ends_on, _terminated_on = contract
+        due_on = min(starts_on + datetime.timedelta(days=30 * (cycle % 12)), ends_on)
+        amount = 100_000 + number * 7 % 9_000_000
+        paid_on = min(due_on, day) if paid else None
+        return {
+            "external_id": f"{prefix}{number:08d}",
+            "contract_external_id": external_id,
+            "contract_number": "",
+            "due_on": f"{due_on:%d.%m.%Y}",
+            "amount": rub(amount),
+            "paid_on": f"{paid_on:%d.%m.%Y}" if paid_on else "",
+            "paid_amount": rub(amount) if paid else "",
+        }
+
+    return _write(path, SourceKind.PAYMENTS, count, payment, day, contracts)
 
 
 def write_claims(
@@ -86,25 +99,23 @@ def write_claims(
     contracts: list[ContractRow] | None = None,
 ) -> Path:
     """`count` reported claim lines, each within its contract's term and before `day`."""
-    day = day or today()
-    contracts = contracts if contracts is not None else contracts_for_files(day)
-    with _csv_rows(path, SourceKind.CLAIMS) as (writer, keys):
-        for number in range(count):
-            external_id, starts_on, ends_on, terminated_on = contracts[number % len(contracts)]
-            span = max((min(terminated_on or ends_on, day) - starts_on).days, 1)
-            loss_on = starts_on + datetime.timedelta(days=number * 13 % span)
-            reported_on = min(loss_on + datetime.timedelta(days=number % 5), day)
-            amount = 1_000_00 + number * 37 % 50_000_00
-            values = {
-                "external_id": f"{prefix}{number:08d}",
-                "contract_external_id": external_id,
-                "contract_number": "",
-                "loss_on": f"{loss_on:%d.%m.%Y}",
-                "reported_on": f"{reported_on:%d.%m.%Y}",
-                "paid_on": "",
-                "incurred_amount": rub(amount),
-                "paid_amount": "",
-                "status": "Заявлен",
-            }
-            writer.writerow([values[key] for key in keys])
-    return path
+
+    def claim(number: int, contract: ContractRow, _cycle: int, day: datetime.date) -> Values:
+        external_id, starts_on, ends_on, terminated_on = contract
+        span = max((min(terminated_on or ends_on, day) - starts_on).days, 1)
+        loss_on = starts_on + datetime.timedelta(days=number * 13 % span)
+        reported_on = min(loss_on + datetime.timedelta(days=number % 5), day)
+        amount = 1_000_00 + number * 37 % 50_000_00
+        return {
+            "external_id": f"{prefix}{number:08d}",
+            "contract_external_id": external_id,
+            "contract_number": "",
+            "loss_on": f"{loss_on:%d.%m.%Y}",
+            "reported_on": f"{reported_on:%d.%m.%Y}",
+            "paid_on": "",
+            "incurred_amount": rub(amount),
+            "paid_amount": "",
+            "status": "Заявлен",
+        }
+
+    return _write(path, SourceKind.CLAIMS, count, claim, day, contracts)

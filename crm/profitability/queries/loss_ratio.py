@@ -37,6 +37,7 @@ GROUPS: dict[Level, tuple[str, str]] = {
 SELECTED = "k_sel = 1"
 BUSINESS = "(contracts > 0 OR n_w > 0)"
 W = ["w"]
+APART_HAVING = " HAVING SUM(earned_w) = 0 AND SUM(n_w) > 0"
 
 
 def level_for(filters: Filters) -> Level:
@@ -74,18 +75,16 @@ def _groups(level: Level, unique: bool) -> Sql:
 
 def _body(level: Level, *, unique: bool = False) -> Sql:
     """The statement's body over `entries`; `unique` when each entry is a whole client (the snapshot's per-client
-    rows): then the clients are counted without DISTINCT and the clients apart found without a GROUP BY — the
-    same figures, without sorting or hashing every client (at scale L 160 000 rows, which spilled to disk)."""
+    rows): then the clients are counted without DISTINCT and the clients apart filtered before they are grouped —
+    the same figures, without sorting or hashing every client (at scale L 160 000 rows, which spilled to disk)."""
     groups = _groups(level, unique)
     company = f"SELECT 'company', NULL, {economics_columns(W)}, {_clients(BUSINESS, unique)}, 1 FROM entries"
     selected_clients = _clients(f"{SELECTED} AND {BUSINESS}", unique)
     selection = f"SELECT 'selection', NULL, {economics_columns(W, SELECTED)}, {selected_clients}, 1 FROM entries"
-    if unique:
-        apart = f"""SELECT 'apart', CAST(client AS VARCHAR(20)), {economics_columns(W)}, 1, 1
-        FROM entries WHERE {SELECTED} AND earned_w = 0 AND n_w > 0 GROUP BY client"""
-    else:
-        apart = f"""SELECT 'apart', CAST(client AS VARCHAR(20)), {economics_columns(W)}, 1, 1
-        FROM entries WHERE {SELECTED} GROUP BY client HAVING SUM(earned_w) = 0 AND SUM(n_w) > 0"""
+    # Clients of the selection with claims but no earned premium: per entry when each is a client, else summed.
+    where, having = (f"{SELECTED} AND earned_w = 0 AND n_w > 0", "") if unique else (SELECTED, APART_HAVING)
+    apart = f"""SELECT 'apart', CAST(client AS VARCHAR(20)), {economics_columns(W)}, 1, 1
+        FROM entries WHERE {where} GROUP BY client{having}"""
     return Sql(f"{groups.text} UNION ALL {company} UNION ALL {selection} UNION ALL {apart}", groups.params)
 
 
