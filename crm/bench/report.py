@@ -38,7 +38,7 @@ def _title(result: dict[str, Any]) -> str:
     return (
         f"### Scale {result['scale']} on {engine} — {_number(data['clients'])} clients, "
         f"{_number(data['contracts'])} contracts, {_number(data['deals'])} deals; today {result['today']}, "
-        f"{result['repeat']} runs each"
+        f"{result['repeat']} runs each" + (" (carried over from an earlier run)" if result.get("carried") else "")
     )
 
 
@@ -179,6 +179,11 @@ def write(docs: Path, results: list[dict[str, Any]]) -> None:
     """Replace the generated section of docs/benchmarks.md (appending it the first time) and keep the JSON."""
     markdown, history = docs / "benchmarks.md", docs / "benchmarks.json"
     previous = json.loads(history.read_text(encoding="utf-8")) if history.exists() else []
+    measured = {_key(result) for result in results}
+    # A run of some scales keeps the other scales' last written results (L is measured on its own, and a new
+    # checkout has none of the previous runs' files under var/), marked as carried over.
+    carried = [{**result, "carried": True} for result in previous if _key(result) not in measured]
+    results = [*results, *carried]
     section = render(results, previous)
     text = markdown.read_text(encoding="utf-8") if markdown.exists() else "# Benchmarks\n"
     if BEGIN in text and END in text:

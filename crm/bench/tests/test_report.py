@@ -1,6 +1,7 @@
 """The benchmark's report and reference plumbing, on hand-made results."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from crm.bench.references import for_duckdb, for_psycopg, normalise, same_rows
@@ -140,3 +141,17 @@ def test_duckdb_may_round_a_half_kopeck_the_other_way_postgresql_may_not():
     assert not same_rows(product, normalise([(2, 12.86, 3)]), floating=True)  # two kopecks: a real difference
     assert not same_rows(product, normalise([(3, 12.88, 3)]), floating=True)  # another client
     assert not same_rows(product, [], floating=True)
+
+
+def test_a_run_of_some_scales_keeps_the_other_scales_last_results(tmp_path):
+    write(tmp_path, [result(scale="L", p95=900.0), result(scale="M", p95=250.0)])
+    write(tmp_path, [result(scale="M", p95=400.0)])
+
+    text = (tmp_path / "benchmarks.md").read_text(encoding="utf-8")
+    assert "### Scale L on PostgreSQL — 20 000 clients" in text
+    assert "10 runs each (carried over from an earlier run)" in text
+    assert "p95 250.0 → 400.0 ms (+60%)" in text
+    assert "(L, postgresql)" not in text  # a carried run is compared with itself: nothing moved
+    history = json.loads((tmp_path / "benchmarks.json").read_text(encoding="utf-8"))
+    assert [(run["scale"], run.get("carried", False)) for run in history] == [("M", False), ("L", True)]
+    assert history[1]["screens"][0]["p95_ms"] == 900.0
