@@ -1,11 +1,11 @@
 """Deals for the dashboard: outcomes per manager (win rate, deals won) and the weighted forecast."""
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import CharField, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 
 from crm.analytics.access import deal_days_visible_to, deal_rollups_visible_to, deals_for_analytics
 from crm.analytics.queries.facts import NO_COUNT, any_of, combined, on_days, sales_fact_by, total
@@ -98,47 +98,53 @@ def forecast_window(period: Period, today: datetime.date) -> Period | None:
     return Period(max(today, period.first), period.last)
 
 
+STAGE, OVERDUE, UNDATED = "stage", "overdue", "undated"
+NO_NUMBER, NO_NAME = Value(None, IntegerField()), Value(None, CharField())
+NO_AMOUNT = Value(None, DecimalField(max_digits=24, decimal_places=6))
+
+
 def _stage_rows(viewer: User, window: Period | None, today: datetime.date) -> list[Mapping[str, Any]]:
-    """Per stage: open deals in the window (count, Σ amount, Σ weighted), overdue and undated ones."""
-    in_window = Q(expected_close_on__gte=window.first, expected_close_on__lte=window.last) if window else None
-    overdue, undated = Q(expected_close_on__lt=today), Q(expected_close_on__isnull=True)
-    # COUNT(amount) (never null) rather than COUNT(id), and only the deals expected up to the window's end or
-    # undated: every column read is then in the covering partial index on open deals (`deal_open_forecast`).
-    aggregates: dict[str, Any] = {
-        "overdue_n": Count("amount", filter=overdue),
-        "overdue_sum": Sum("amount", filter=overdue),
-        "undated_n": Count("amount", filter=undated),
-        "undated_sum": Sum("amount", filter=undated),
-    }
-    if in_window is not None:
-        aggregates |= {
-            "n": Count("amount", filter=in_window),
-            "amount_sum": Sum("amount", filter=in_window),
-            "weighted_sum": Sum(weighted_amount_expression(), filter=in_window),
-        }
-    upper = window.last if window else today - datetime.timedelta(days=1)
-    deals = (
-        deals_for_analytics(viewer)
-        .filter(Q(expected_close_on__lte=upper) | undated, status=DealStatus.OPEN)
-        .order_by("stage__position")
+    """Per stage, open deals in the window (count, Σ amount, Σ weighted); one row each for overdue and undated ones.
+
+    One statement, a UNION ALL of three parts, each a range (or IS NULL) condition on the covering partial index
+    on open deals (`deal_open_forecast`): reading every open deal up to the window's end once and sorting it into
+    FILTERed aggregates took half as long again at scale L (15 against 10 ms). COUNT(amount), never null, rather
+    than COUNT(id) keeps every column read in that index.
+    """
+    open_deals = deals_for_analytics(viewer).filter(status=DealStatus.OPEN).order_by()
+    tallies = [
+        open_deals.filter(condition)
+        .values(k_stage=NO_NUMBER, k_name=NO_NAME, k_position=NO_NUMBER)
+        .annotate(n=Count("amount"), amount_sum=Sum("amount"), weighted_sum=NO_AMOUNT, bucket=Value(bucket))
+        for bucket, condition in ((OVERDUE, Q(expected_close_on__lt=today)), (UNDATED, Q(expected_close_on=None)))
+    ]
+    if window is None:
+        return list(tallies[0].union(tallies[1], all=True).order_by())
+    stages = (
+        open_deals.filter(expected_close_on__gte=window.first, expected_close_on__lte=window.last)
+        .values(k_stage=F("stage_id"), k_name=F("stage__name"), k_position=F("stage__position"))
+        .annotate(
+            n=Count("amount"),
+            amount_sum=Sum("amount"),
+            weighted_sum=Sum(weighted_amount_expression()),
+            bucket=Value(STAGE),
+        )
     )
-    grouped: Iterable[Mapping[str, Any]] = deals.values("stage_id", "stage__name", "stage__position").annotate(
-        **aggregates
-    )
-    return list(grouped)
+    return list(stages.union(*tallies, all=True).order_by())
 
 
 def _stages(rows: list[Mapping[str, Any]]) -> list[StageForecast]:
+    ordered = sorted((row for row in rows if row["bucket"] == STAGE), key=lambda row: row["k_position"])
     return [
-        StageForecast(row["stage_id"], row["stage__name"], row["n"], row["amount_sum"], row["weighted_sum"])
-        for row in rows
-        if row.get("n")
+        StageForecast(row["k_stage"], row["k_name"], row["n"], row["amount_sum"], row["weighted_sum"])
+        for row in ordered
+        if row["n"]
     ]
 
 
-def _tally(rows: list[Mapping[str, Any]], prefix: str) -> DealTally:
-    count = sum(row[f"{prefix}_n"] for row in rows)
-    return DealTally(count, sum((row[f"{prefix}_sum"] or ZERO for row in rows), ZERO))
+def _tally(rows: list[Mapping[str, Any]], bucket: str) -> DealTally:
+    found = next((row for row in rows if row["bucket"] == bucket), None)  # none: no deals visible at all
+    return DealTally() if found is None else DealTally(found["n"], found["amount_sum"] or ZERO)
 
 
 def weighted_forecast(
@@ -163,6 +169,6 @@ def weighted_forecast(
         weighted_amount=weighted,
         forecast_amount=fact_amount + weighted,
         by_stage=stages,
-        overdue=_tally(rows, "overdue"),
-        undated=_tally(rows, "undated"),
+        overdue=_tally(rows, OVERDUE),
+        undated=_tally(rows, UNDATED),
     )

@@ -122,6 +122,8 @@ def test_weighted_forecast_uses_the_deals_own_probability_else_the_stage_default
 def test_forecast_of_a_past_period_is_its_fact_and_of_a_future_one_its_pipeline(sales):
     past = dashboard(sales.head, Period.quarter(2026, 3), TODAY).forecast
     assert (past.window, past.by_stage, past.forecast_amount) == (None, [], D(2_125_000))
+    # Overdue and undated are as of today, whatever the period: the same deals as in the current quarter.
+    assert (past.overdue, past.undated) == (DealTally(2, D(1_200_000)), DealTally(1, D(600_000)))
     future = dashboard(sales.head, Period.quarter(2027, 1), TODAY).forecast
     assert future.window == Period.quarter(2027, 1)
     assert (future.fact_amount, future.weighted_amount) == (D(0), D(30_000))  # 300 000 × 0.10 on 10.01.2027
